@@ -1,0 +1,49 @@
+// Loads the compiled addon. node-gyp and cmake-js both write build*/Release/vanilla_rnn.node;
+// VANILLA_RNN_ADDON picks a specific binary (CI runs the suite against each build).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface NativeActivation {
+  kind: number;
+  alpha: number;
+  beta: number;
+}
+
+export interface NativeSpec {
+  inputSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  direction: number; // 0 forward, 1 reverse, 2 bidirectional
+  activations: NativeActivation[];
+  clip: number; // Infinity for none
+  outputsInProcessingOrder: boolean;
+}
+
+export interface NativeRnn {
+  setWeights(layer: number, direction: number, wIh: Float32Array, wHh: Float32Array,
+    bIh: Float32Array | null, bHh: Float32Array | null): void;
+  forward(input: Float32Array, steps: number, batch: number, batchFirst: boolean, h0: Float32Array | null,
+    lengths: Int32Array | null, mask: Uint8Array | null, output: Float32Array, hn: Float32Array): void;
+}
+
+interface Addon {
+  NativeRnn: new (spec: NativeSpec) => NativeRnn;
+}
+
+const packageRoot = path.resolve(__dirname, '..');
+const candidates = [
+  path.join(packageRoot, 'build', 'Release', 'vanilla_rnn.node'),
+  path.join(packageRoot, 'build-cmake', 'Release', 'vanilla_rnn.node'),
+];
+
+function addonPath(): string {
+  const chosen = process.env.VANILLA_RNN_ADDON;
+  if (chosen) return path.resolve(chosen);
+  const found = candidates.find((candidate) => fs.existsSync(candidate));
+  if (!found) {
+    throw new Error(`vanilla-rnn: the native addon is not built (looked for ${candidates.join(', ')}); run npm install`);
+  }
+  return found;
+}
+
+export const addon: Addon = require(addonPath()) as Addon;

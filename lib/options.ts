@@ -1,0 +1,37 @@
+// Checks for option objects and scalar options, with messages that name the option and the value.
+import { describe } from './tensor';
+
+export function checkOptionsObject(value: unknown, allowed: readonly string[], name: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${name}: expected an options object, got ${describe(value)}`);
+  }
+  const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new TypeError(`${name}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; expected ${allowed.join(', ')}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+export function positiveInteger(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${name}: expected a positive integer, got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < 1 || value > 0x7fffffff) {
+    throw new RangeError(`${name}: expected a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+export function optionalBoolean(value: unknown, fallback: boolean, name: string): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`${name}: expected a boolean, got ${describe(value)}`);
+  return value;
+}
+
+export function oneOf<T extends string>(value: unknown, choices: readonly T[], fallback: T, name: string): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string') throw new TypeError(`${name}: expected one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describe(value)}`);
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new RangeError(`${name}: expected one of ${choices.map((c) => `'${c}'`).join(', ')}, got '${value}'`);
+  }
+  return value as T;
+}

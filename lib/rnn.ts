@@ -1,0 +1,293 @@
+// The RNN module: PyTorch nn.RNN's constructor options, state_dict and forward, over the native kernel.
+import { onnxActivation, type ActivationSpec } from './activations';
+import { addon, type NativeActivation, type NativeRnn } from './native';
+import { checkOptionsObject, oneOf, optionalBoolean, positiveInteger } from './options';
+import { parameterSlots, type ParameterSlot } from './parameters';
+import { randomSeed, seededUniform } from './random';
+import {
+  checkFloat32Array, describe, formatShape, overlaps, sizeOf, toTensor, toTensorOfShape, type Tensor, type TensorLike,
+} from './tensor';
+
+export type Direction = 'forward' | 'reverse' | 'bidirectional';
+
+export interface RNNOptions {
+  inputSize: number;
+  hiddenSize: number;
+  numLayers?: number;
+  /** PyTorch's choice: 'tanh' (default) or 'relu'. */
+  nonlinearity?: 'tanh' | 'relu';
+  bias?: boolean;
+  batchFirst?: boolean;
+  bidirectional?: boolean;
+  /** ONNX direction; 'reverse' runs one direction backwards. Exclusive with `bidirectional: true`. */
+  direction?: Direction;
+  /** ONNX activations, one per direction (or one for all), instead of `nonlinearity`. */
+  activations?: Array<string | ActivationSpec>;
+  /** ONNX clip: the pre-activation is clamped to [-clip, clip]. */
+  clip?: number;
+  /** Seed for the initial weights (uniform in ±1/sqrt(hiddenSize), as PyTorch). */
+  seed?: number;
+}
+
+export interface RNNConfig {
+  inputSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  nonlinearity: 'tanh' | 'relu';
+  bias: boolean;
+  batchFirst: boolean;
+  bidirectional: boolean;
+  direction: Direction;
+  activations: NativeActivation[];
+  clip: number | undefined;
+}
+
+export interface ForwardOptions {
+  /** Initial state, shaped like hn; zeros when absent. */
+  h0?: TensorLike | Float32Array | null;
+  /** Per-sequence lengths (1..T), PyTorch packed-sequence semantics. */
+  lengths?: ArrayLike<number> | null;
+  /** Caller-owned buffers to write the results into, so steady-state calls allocate nothing. */
+  out?: { output?: Float32Array; hn?: Float32Array };
+}
+
+export interface RNNOutput {
+  output: Tensor;
+  hn: Tensor;
+}
+
+/** @internal what one native call reads and writes, after validation. */
+export interface NativeCall {
+  input: Float32Array;
+  steps: number;
+  batch: number;
+  batchFirst: boolean;
+  h0: Float32Array | null;
+  lengths: Int32Array | null;
+  mask: Uint8Array | null;
+  output: Float32Array;
+  hn: Float32Array;
+}
+
+const RNN_OPTIONS = ['inputSize', 'hiddenSize', 'numLayers', 'nonlinearity', 'bias', 'batchFirst', 'bidirectional',
+  'direction', 'activations', 'clip', 'seed'] as const;
+const FORWARD_OPTIONS = ['h0', 'lengths', 'out'] as const;
+const DIRECTION_CODES: Record<Direction, number> = { forward: 0, reverse: 1, bidirectional: 2 };
+
+function resolveDirection(o: Record<string, unknown>): Direction {
+  const bidirectional = optionalBoolean(o.bidirectional, false, 'bidirectional');
+  const direction = oneOf(o.direction, ['forward', 'reverse', 'bidirectional'] as const,
+    bidirectional ? 'bidirectional' : 'forward', 'direction');
+  if (bidirectional && direction !== 'bidirectional') {
+    throw new RangeError(`direction: '${direction}' contradicts bidirectional: true`);
+  }
+  return direction;
+}
+
+function resolveActivations(o: Record<string, unknown>, nonlinearity: 'tanh' | 'relu', count: number): NativeActivation[] {
+  if (o.activations === undefined) return Array.from({ length: count }, () => onnxActivation(nonlinearity, 'nonlinearity'));
+  if (o.nonlinearity !== undefined) throw new RangeError('activations: give either nonlinearity or activations, not both');
+  const given = o.activations;
+  if (!Array.isArray(given) || (given.length !== 1 && given.length !== count)) {
+    throw new RangeError(`activations: expected an array of 1 or ${count} activations (one per direction), got ${Array.isArray(given) ? given.length : describe(given)}`);
+  }
+  return Array.from({ length: count }, (_, i) => onnxActivation(given[given.length === 1 ? 0 : i], `activations[${i}]`));
+}
+
+function resolveClip(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number') throw new TypeError(`clip: expected a positive number, got ${describe(value)}`);
+  if (!(value > 0)) throw new RangeError(`clip: expected a positive number, got ${value}`);
+  return value;
+}
+
+function resolveConfig(options: unknown): RNNConfig {
+  if (options === undefined) throw new TypeError('RNN: expected an options object with inputSize and hiddenSize');
+  const o = checkOptionsObject(options, RNN_OPTIONS, 'RNN options');
+  const nonlinearity = oneOf(o.nonlinearity, ['tanh', 'relu'] as const, 'tanh', 'nonlinearity');
+  const direction = resolveDirection(o);
+  return {
+    inputSize: positiveInteger(o.inputSize, 'inputSize'),
+    hiddenSize: positiveInteger(o.hiddenSize, 'hiddenSize'),
+    numLayers: o.numLayers === undefined ? 1 : positiveInteger(o.numLayers, 'numLayers'),
+    nonlinearity,
+    bias: optionalBoolean(o.bias, true, 'bias'),
+    batchFirst: optionalBoolean(o.batchFirst, false, 'batchFirst'),
+    bidirectional: direction === 'bidirectional',
+    direction,
+    activations: resolveActivations(o, nonlinearity, direction === 'bidirectional' ? 2 : 1),
+    clip: resolveClip(o.clip),
+  };
+}
+
+function checkLengths(value: unknown, batch: number, steps: number): Int32Array {
+  if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {
+    throw new TypeError(`lengths: expected an array or Int32Array of ${batch} integers, got ${describe(value)}`);
+  }
+  const given = value as ArrayLike<unknown>;
+  if (given.length !== batch) throw new RangeError(`lengths: expected ${batch} lengths (one per sequence), got ${given.length}`);
+  const lengths = new Int32Array(batch);
+  for (let b = 0; b < batch; b++) {
+    const length = given[b];
+    if (typeof length !== 'number' || !Number.isInteger(length) || length < 1 || length > steps) {
+      throw new RangeError(`lengths[${b}]: expected an integer in [1, ${steps}] (the sequence length T), got ${String(length)}`);
+    }
+    lengths[b] = length;
+  }
+  return lengths;
+}
+
+function outputBuffer(given: unknown, size: number, name: string): Float32Array {
+  if (given === undefined) return new Float32Array(size);
+  const buffer = checkFloat32Array(given, name);
+  if (buffer.length !== size) throw new RangeError(`${name}: expected a Float32Array of ${size} elements, got ${buffer.length}`);
+  return buffer;
+}
+
+function checkNoOverlap(outputs: Record<string, ArrayBufferView>, inputs: Record<string, ArrayBufferView | null>): void {
+  const all = { ...inputs, ...outputs };
+  for (const [outName, out] of Object.entries(outputs)) {
+    for (const [name, other] of Object.entries(all)) {
+      if (name !== outName && other && overlaps(out, other)) throw new RangeError(`${outName}: overlaps ${name}; use separate buffers`);
+    }
+  }
+}
+
+export class RNN {
+  readonly config: Readonly<RNNConfig>;
+  private readonly native: NativeRnn;
+  private readonly slots: ParameterSlot[];
+  private readonly parameters = new Map<string, Float32Array>();
+
+  constructor(options: RNNOptions) {
+    this.config = Object.freeze(resolveConfig(options));
+    const c = this.config;
+    this.native = new addon.NativeRnn({
+      inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, direction: DIRECTION_CODES[c.direction],
+      activations: c.activations, clip: c.clip ?? Infinity, outputsInProcessingOrder: false,
+    });
+    this.slots = parameterSlots({ ...c, numDirections: this.numDirections });
+    const seed = (options as RNNOptions).seed;
+    this.initialise(seed === undefined ? randomSeed() : positiveIntegerOrZero(seed));
+  }
+
+  get numDirections(): number {
+    return this.config.direction === 'bidirectional' ? 2 : 1;
+  }
+
+  /** The state_dict names this model expects, in PyTorch's order. */
+  get parameterNames(): string[] {
+    return this.slots.map((slot) => slot.name);
+  }
+
+  get numParameters(): number {
+    return this.slots.reduce((total, slot) => total + sizeOf(slot.shape), 0);
+  }
+
+  /** Loads PyTorch state_dict entries (all of them, checked, copied). */
+  loadStateDict(dict: Record<string, TensorLike | Float32Array>): void {
+    if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
+      throw new TypeError(`loadStateDict: expected an object of name -> tensor, got ${describe(dict)}`);
+    }
+    const expected = new Set(this.parameterNames);
+    const unexpected = Object.keys(dict).filter((name) => !expected.has(name));
+    const missing = this.parameterNames.filter((name) => !(name in dict));
+    if (unexpected.length > 0 || missing.length > 0) {
+      const parts = [];
+      if (missing.length > 0) parts.push(`missing key(s): ${missing.join(', ')}`);
+      if (unexpected.length > 0) parts.push(`unexpected key(s): ${unexpected.join(', ')}`);
+      throw new RangeError(`loadStateDict: ${parts.join('; ')}`);
+    }
+    const checked = this.slots.map((slot) => toTensorOfShape(dict[slot.name], slot.shape, slot.name).data);
+    this.slots.forEach((slot, i) => this.parameters.set(slot.name, Float32Array.from(checked[i])));
+    this.uploadWeights();
+  }
+
+  /** Copies of the parameters under PyTorch's names. */
+  stateDict(): Record<string, Tensor> {
+    const dict: Record<string, Tensor> = {};
+    for (const slot of this.slots) dict[slot.name] = { data: Float32Array.from(this.parameters.get(slot.name)!), shape: slot.shape.slice() };
+    return dict;
+  }
+
+  /** Runs the whole stack over a batch: input [T, B, D] ([B, T, D] with batchFirst) or unbatched [T, D]. */
+  forward(input: TensorLike, options?: ForwardOptions): RNNOutput {
+    const o = checkOptionsObject(options, FORWARD_OPTIONS, 'forward options');
+    const outs = checkOptionsObject(o.out ?? undefined, ['output', 'hn'], 'out');
+    const x = toTensor(input, 'input');
+    const { steps, batch, batched } = this.geometryOf(x);
+    const outputShape = this.outputShape(steps, batch, batched);
+    const hnShape = this.stateShape(batch, batched);
+    const h0 = o.h0 === undefined || o.h0 === null ? null : toTensorOfShape(o.h0, hnShape, 'h0').data;
+    const call: NativeCall = {
+      input: x.data, steps, batch, batchFirst: batched && this.config.batchFirst, h0,
+      lengths: o.lengths === undefined || o.lengths === null ? null : checkLengths(o.lengths, batch, steps),
+      mask: null,
+      output: outputBuffer(outs.output, sizeOf(outputShape), 'out.output'),
+      hn: outputBuffer(outs.hn, sizeOf(hnShape), 'out.hn'),
+    };
+    checkNoOverlap({ 'out.output': call.output, 'out.hn': call.hn }, { input: call.input, h0: call.h0 });
+    this.run(call);
+    return { output: { data: call.output, shape: outputShape }, hn: { data: call.hn, shape: hnShape } };
+  }
+
+  /** @internal runs a validated call on the kernel. */
+  run(call: NativeCall): void {
+    this.native.forward(call.input, call.steps, call.batch, call.batchFirst, call.h0, call.lengths, call.mask,
+      call.output, call.hn);
+  }
+
+  private geometryOf(x: Tensor): { steps: number; batch: number; batched: boolean } {
+    const d = this.config.inputSize;
+    const rank = x.shape.length;
+    if ((rank !== 2 && rank !== 3) || x.shape[rank - 1] !== d) {
+      const batchedShape = this.config.batchFirst ? `[B, T, ${d}]` : `[T, B, ${d}]`;
+      throw new RangeError(`input: expected shape ${batchedShape} or unbatched [T, ${d}], got ${formatShape(x.shape)}`);
+    }
+    const batched = rank === 3;
+    const steps = batched && this.config.batchFirst ? x.shape[1] : x.shape[0];
+    const batch = !batched ? 1 : this.config.batchFirst ? x.shape[0] : x.shape[1];
+    if (steps === 0) throw new RangeError(`input: the sequence length must be at least 1 (as in PyTorch), got shape ${formatShape(x.shape)}`);
+    return { steps, batch, batched };
+  }
+
+  private outputShape(steps: number, batch: number, batched: boolean): number[] {
+    const width = this.numDirections * this.config.hiddenSize;
+    if (!batched) return [steps, width];
+    return this.config.batchFirst ? [batch, steps, width] : [steps, batch, width];
+  }
+
+  private stateShape(batch: number, batched: boolean): number[] {
+    const rows = this.config.numLayers * this.numDirections;
+    return batched ? [rows, batch, this.config.hiddenSize] : [rows, this.config.hiddenSize];
+  }
+
+  private initialise(seed: number): void {
+    const uniform = seededUniform(seed);
+    const bound = 1 / Math.sqrt(this.config.hiddenSize);
+    for (const slot of this.slots) {
+      const values = new Float32Array(sizeOf(slot.shape));
+      for (let i = 0; i < values.length; i++) values[i] = (uniform() * 2 - 1) * bound;
+      this.parameters.set(slot.name, values);
+    }
+    this.uploadWeights();
+  }
+
+  private uploadWeights(): void {
+    const bias = this.config.bias;
+    for (let layer = 0; layer < this.config.numLayers; layer++) {
+      for (let dir = 0; dir < this.numDirections; dir++) {
+        const get = (role: string) => this.parameters.get(`${role}_l${layer}${dir === 1 ? '_reverse' : ''}`)!;
+        this.native.setWeights(layer, dir, get('weight_ih'), get('weight_hh'), bias ? get('bias_ih') : null,
+          bias ? get('bias_hh') : null);
+      }
+    }
+  }
+}
+
+function positiveIntegerOrZero(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new RangeError(`seed: expected an integer in [0, 2^32), got ${String(value)}`);
+  }
+  return value;
+}

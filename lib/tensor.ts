@@ -1,0 +1,136 @@
+// Tensors as users hand them in (typed arrays with a shape, or nested number arrays) and the
+// checks that turn a wrong one into a TypeError or RangeError naming the argument.
+
+/** A dense, row-major float32 tensor. */
+export interface Tensor {
+  data: Float32Array;
+  shape: number[];
+}
+
+type Nested = number | readonly Nested[];
+/** Anything accepted where a tensor is expected: a Tensor or nested arrays of numbers. */
+export type TensorLike = Tensor | number[] | number[][] | number[][][] | readonly Nested[];
+
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((product, dim) => product * dim, 1);
+}
+
+export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((dim, i) => dim === b[i]);
+}
+
+/** What a value is, for error messages: "Float64Array", "string", "null", "array", ... */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (ArrayBuffer.isView(value)) return value.constructor.name;
+  if (typeof value === 'object') return value.constructor?.name === 'Object' ? 'object' : String(value.constructor?.name ?? 'object');
+  return typeof value;
+}
+
+/** True when the typed array's buffer has been transferred away (postMessage, structuredClone). */
+export function isDetached(view: ArrayBufferView): boolean {
+  if (view.byteLength !== 0 || view.buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(view.buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+export function checkFloat32Array(value: unknown, name: string): Float32Array {
+  if (!(value instanceof Float32Array)) {
+    throw new TypeError(`${name}: expected a Float32Array, got ${describe(value)}`);
+  }
+  if (isDetached(value)) throw new TypeError(`${name}: the Float32Array's ArrayBuffer is detached (transferred)`);
+  return value;
+}
+
+function checkShape(shape: unknown, name: string): number[] {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new TypeError(`${name}.shape: expected an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  return shape.slice();
+}
+
+function isTensor(value: unknown): value is Tensor {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'data' in value && 'shape' in value;
+}
+
+function nestedShape(value: readonly Nested[], name: string): number[] {
+  const shape: number[] = [];
+  let level: Nested = value;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    if (level.length === 0) return shape;
+    level = level[0] as Nested;
+  }
+  if (typeof level !== 'number') throw new TypeError(`${name}: expected nested arrays of numbers, found ${describe(level)}`);
+  return shape;
+}
+
+function fillFromNested(value: Nested, shape: number[], depth: number, out: Float32Array, offset: number,
+  name: string, path: string): number {
+  if (depth === shape.length) {
+    if (typeof value !== 'number') throw new TypeError(`${name}${path}: expected a number, got ${describe(value)}`);
+    out[offset] = value;
+    return offset + 1;
+  }
+  if (!Array.isArray(value) || value.length !== shape[depth]) {
+    const got = Array.isArray(value) ? `length ${value.length}` : describe(value);
+    throw new TypeError(`${name}${path}: ragged nested array: expected length ${shape[depth]}, got ${got}`);
+  }
+  for (let i = 0; i < value.length; i++) {
+    offset = fillFromNested(value[i] as Nested, shape, depth + 1, out, offset, name, `${path}[${i}]`);
+  }
+  return offset;
+}
+
+function fromNested(value: readonly Nested[], name: string): Tensor {
+  const shape = nestedShape(value, name);
+  const data = new Float32Array(sizeOf(shape));
+  fillFromNested(value, shape, 0, data, 0, name, '');
+  return { data, shape };
+}
+
+/**
+ * Converts a TensorLike into a Tensor, checking its type and that data and shape agree.
+ * Typed-array data is used as is (never copied, never written); nested arrays are converted.
+ */
+export function toTensor(value: unknown, name: string): Tensor {
+  if (Array.isArray(value)) return fromNested(value, name);
+  if (isTensor(value)) {
+    const data = checkFloat32Array(value.data, `${name}.data`);
+    const shape = checkShape(value.shape, name);
+    if (sizeOf(shape) !== data.length) {
+      throw new RangeError(`${name}: shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, data has ${data.length}`);
+    }
+    return { data, shape };
+  }
+  if (ArrayBuffer.isView(value)) {
+    throw new TypeError(`${name}: a bare ${describe(value)} has no shape; pass { data: Float32Array, shape: [...] } or nested arrays`);
+  }
+  throw new TypeError(`${name}: expected a tensor ({ data: Float32Array, shape }) or nested arrays of numbers, got ${describe(value)}`);
+}
+
+/** Like toTensor, but a bare Float32Array is accepted and given `shape`; the result must have `shape`. */
+export function toTensorOfShape(value: unknown, shape: readonly number[], name: string): Tensor {
+  const tensor = value instanceof Float32Array
+    ? { data: checkFloat32Array(value, name), shape: [value.length] }
+    : toTensor(value, name);
+  if (value instanceof Float32Array ? tensor.data.length !== sizeOf(shape) : !shapesEqual(tensor.shape, shape)) {
+    throw new RangeError(`${name}: expected shape ${formatShape(shape)}, got ${value instanceof Float32Array
+      ? `a Float32Array of ${tensor.data.length} elements (needs ${sizeOf(shape)})` : formatShape(tensor.shape)}`);
+  }
+  return { data: tensor.data, shape: shape.slice() };
+}
+
+/** True when two typed arrays share any bytes. */
+export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}

@@ -1,0 +1,11 @@
+// Module entry point: registers the binding's classes.
+#include <napi.h>
+
+#include "native_rnn.h"
+
+static Napi::Object InitVanillaRnn(Napi::Env env, Napi::Object exports) {
+  exports.Set("NativeRnn", vrnn_binding::NativeRnn::Constructor(env));
+  return exports;
+}
+
+NODE_API_MODULE(vanilla_rnn, InitVanillaRnn)

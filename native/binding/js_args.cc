@@ -1,0 +1,81 @@
+#include "js_args.h"
+
+#include <cmath>
+#include <limits>
+
+namespace vrnn_binding {
+namespace {
+
+[[noreturn]] void ThrowType(Napi::Env env, const std::string& message) {
+  throw Napi::TypeError::New(env, message);
+}
+
+[[noreturn]] void ThrowRange(Napi::Env env, const std::string& message) {
+  throw Napi::RangeError::New(env, message);
+}
+
+template <typename T>
+T* TypedArrayArg(const Napi::Value& value, const char* name, napi_typedarray_type type, const char* type_name,
+                 std::size_t expected) {
+  Napi::Env env = value.Env();
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
+    ThrowType(env, std::string(name) + ": expected a " + type_name);
+  }
+  Napi::TypedArrayOf<T> array = value.As<Napi::TypedArrayOf<T>>();
+  if (array.ElementLength() != expected) {
+    if (expected > 0 && array.ElementLength() == 0 && array.ArrayBuffer().ByteLength() == 0) {
+      ThrowType(env, std::string(name) + ": the ArrayBuffer is detached (transferred) or empty");
+    }
+    ThrowRange(env, std::string(name) + ": expected " + std::to_string(expected) + " elements, got " +
+                        std::to_string(array.ElementLength()));
+  }
+  return array.Data();
+}
+
+bool IsAbsent(const Napi::Value& value) { return value.IsNull() || value.IsUndefined(); }
+
+}  // namespace
+
+float* Float32Arg(const Napi::Value& value, const char* name, std::size_t expected) {
+  return TypedArrayArg<float>(value, name, napi_float32_array, "Float32Array", expected);
+}
+
+float* OptionalFloat32Arg(const Napi::Value& value, const char* name, std::size_t expected) {
+  return IsAbsent(value) ? nullptr : Float32Arg(value, name, expected);
+}
+
+int32_t* OptionalInt32Arg(const Napi::Value& value, const char* name, std::size_t expected) {
+  return IsAbsent(value) ? nullptr : TypedArrayArg<int32_t>(value, name, napi_int32_array, "Int32Array", expected);
+}
+
+uint8_t* OptionalUint8Arg(const Napi::Value& value, const char* name, std::size_t expected) {
+  return IsAbsent(value) ? nullptr : TypedArrayArg<uint8_t>(value, name, napi_uint8_array, "Uint8Array", expected);
+}
+
+double NumberArg(const Napi::Value& value, const char* name) {
+  if (!value.IsNumber()) ThrowType(value.Env(), std::string(name) + ": expected a number");
+  return value.As<Napi::Number>().DoubleValue();
+}
+
+int64_t IntegerArg(const Napi::Value& value, const char* name, int64_t min, int64_t max) {
+  const double number = NumberArg(value, name);
+  if (!(number >= static_cast<double>(min) && number <= static_cast<double>(max)) || std::floor(number) != number) {
+    ThrowRange(value.Env(), std::string(name) + ": expected an integer in [" + std::to_string(min) + ", " +
+                                std::to_string(max) + "]");
+  }
+  return static_cast<int64_t>(number);
+}
+
+bool BoolArg(const Napi::Value& value, const char* name) {
+  if (!value.IsBoolean()) ThrowType(value.Env(), std::string(name) + ": expected a boolean");
+  return value.As<Napi::Boolean>().Value();
+}
+
+std::size_t CheckedProduct(Napi::Env env, std::size_t a, std::size_t b, const char* what) {
+  if (a != 0 && b > std::numeric_limits<std::size_t>::max() / a) {
+    ThrowRange(env, std::string(what) + ": size overflows");
+  }
+  return a * b;
+}
+
+}  // namespace vrnn_binding

@@ -1,0 +1,115 @@
+#include "native_rnn.h"
+
+#include <cmath>
+#include <limits>
+#include <new>
+#include <string>
+
+#include "js_args.h"
+
+namespace vrnn_binding {
+namespace {
+
+constexpr int64_t kMaxBlasDimension = std::numeric_limits<int32_t>::max();
+
+vrnn::Activation ActivationFrom(const Napi::Value& value, const char* name) {
+  if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), std::string(name) + ": expected an object");
+  Napi::Object object = value.As<Napi::Object>();
+  vrnn::Activation activation;
+  activation.kind = static_cast<vrnn::ActivationKind>(
+      IntegerArg(object.Get("kind"), name, 0, vrnn::kActivationKindCount - 1));
+  activation.alpha = static_cast<float>(NumberArg(object.Get("alpha"), name));
+  activation.beta = static_cast<float>(NumberArg(object.Get("beta"), name));
+  return activation;
+}
+
+vrnn::RnnSpec SpecFrom(const Napi::Value& value) {
+  if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), "spec: expected an object");
+  Napi::Object object = value.As<Napi::Object>();
+  vrnn::RnnSpec spec;
+  spec.input_size = static_cast<int>(IntegerArg(object.Get("inputSize"), "inputSize", 1, kMaxBlasDimension));
+  spec.hidden_size = static_cast<int>(IntegerArg(object.Get("hiddenSize"), "hiddenSize", 1, kMaxBlasDimension / 2));
+  spec.num_layers = static_cast<int>(IntegerArg(object.Get("numLayers"), "numLayers", 1, 1 << 16));
+  spec.direction = static_cast<vrnn::Direction>(IntegerArg(object.Get("direction"), "direction", 0, 2));
+  Napi::Value activations = object.Get("activations");
+  if (!activations.IsArray() || activations.As<Napi::Array>().Length() != static_cast<uint32_t>(spec.num_directions())) {
+    throw Napi::TypeError::New(value.Env(), "activations: expected one per direction");
+  }
+  for (int dir = 0; dir < spec.num_directions(); ++dir) {
+    spec.activations[dir] = ActivationFrom(activations.As<Napi::Array>().Get(dir), "activations");
+  }
+  const double clip = NumberArg(object.Get("clip"), "clip");
+  if (!(clip > 0)) throw Napi::RangeError::New(value.Env(), "clip: expected a positive number or Infinity");
+  spec.clip = static_cast<float>(clip);
+  spec.outputs_in_processing_order = BoolArg(object.Get("outputsInProcessingOrder"), "outputsInProcessingOrder");
+  return spec;
+}
+
+void CheckLengths(Napi::Env env, const int32_t* lengths, std::size_t batch, std::size_t steps) {
+  if (lengths == nullptr) return;
+  for (std::size_t b = 0; b < batch; ++b) {
+    if (lengths[b] < 1 || static_cast<std::size_t>(lengths[b]) > steps) {
+      throw Napi::RangeError::New(env, "lengths[" + std::to_string(b) + "]: expected an integer in [1, " +
+                                           std::to_string(steps) + "], got " + std::to_string(lengths[b]));
+    }
+  }
+}
+
+}  // namespace
+
+Napi::Function NativeRnn::Constructor(Napi::Env env) {
+  return ObjectWrap<NativeRnn>::DefineClass(env, "NativeRnn",
+                                            {InstanceMethod<&NativeRnn::SetWeights>("setWeights"),
+                                             InstanceMethod<&NativeRnn::Forward>("forward")});
+}
+
+NativeRnn::NativeRnn(const Napi::CallbackInfo& info) : ObjectWrap<NativeRnn>(info) {
+  model_ = std::make_unique<vrnn::RnnModel>(SpecFrom(info[0]));
+}
+
+Napi::Value NativeRnn::SetWeights(const Napi::CallbackInfo& info) {
+  const vrnn::RnnSpec& spec = model_->spec();
+  const int layer = static_cast<int>(IntegerArg(info[0], "layer", 0, spec.num_layers - 1));
+  const int dir = static_cast<int>(IntegerArg(info[1], "direction", 0, spec.num_directions() - 1));
+  const std::size_t h = spec.hidden_size;
+  const std::size_t in = spec.layer_input_size(layer);
+  model_->SetWeights(layer, dir, Float32Arg(info[2], "weight_ih", CheckedProduct(info.Env(), h, in, "weight_ih")),
+                     Float32Arg(info[3], "weight_hh", CheckedProduct(info.Env(), h, h, "weight_hh")),
+                     OptionalFloat32Arg(info[4], "bias_ih", h), OptionalFloat32Arg(info[5], "bias_hh", h));
+  return info.Env().Undefined();
+}
+
+Napi::Value NativeRnn::Forward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const vrnn::RnnSpec& spec = model_->spec();
+  const std::size_t steps = IntegerArg(info[1], "steps", 0, kMaxBlasDimension);
+  const std::size_t batch = IntegerArg(info[2], "batch", 0, kMaxBlasDimension);
+  const std::size_t nd = spec.num_directions();
+  const std::size_t h = spec.hidden_size;
+  const std::size_t widest_row = std::max<std::size_t>(spec.input_size, nd * h);
+  if (CheckedProduct(env, batch, widest_row, "batch * row width") > static_cast<std::size_t>(kMaxBlasDimension)) {
+    throw Napi::RangeError::New(env, "batch * row width: exceeds the 2^31-1 elements BLAS can stride over");
+  }
+  const std::size_t rows = CheckedProduct(env, steps, batch, "steps * batch");
+  const std::size_t states = CheckedProduct(env, spec.num_layers * nd * batch, h, "hn");
+
+  vrnn::SequenceBatch call;
+  call.steps = steps;
+  call.batch = batch;
+  call.input = Float32Arg(info[0], "input", CheckedProduct(env, rows, spec.input_size, "input"));
+  call.batch_first = BoolArg(info[3], "batchFirst");
+  call.h0 = OptionalFloat32Arg(info[4], "h0", states);
+  call.lengths = OptionalInt32Arg(info[5], "lengths", batch);
+  call.mask = OptionalUint8Arg(info[6], "mask", rows);
+  call.output = Float32Arg(info[7], "output", CheckedProduct(env, rows, nd * h, "output"));
+  call.hn = Float32Arg(info[8], "hn", states);
+  CheckLengths(env, call.lengths, batch, steps);
+  try {
+    model_->Forward(call, workspace_);
+  } catch (const std::bad_alloc&) {
+    throw Napi::RangeError::New(env, "forward: out of memory for the workspace of this call");
+  }
+  return env.Undefined();
+}
+
+}  // namespace vrnn_binding

@@ -1,0 +1,29 @@
+// The JS-visible model object: owns a kernel RnnModel and the workspace its sync calls reuse.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "../kernel/rnn_model.h"
+#include "../kernel/workspace.h"
+
+namespace vrnn_binding {
+
+class NativeRnn : public Napi::ObjectWrap<NativeRnn> {
+ public:
+  static Napi::Function Constructor(Napi::Env env);
+
+  explicit NativeRnn(const Napi::CallbackInfo& info);
+
+ private:
+  // setWeights(layer, direction, wIh, wHh, bIh | null, bHh | null)
+  Napi::Value SetWeights(const Napi::CallbackInfo& info);
+  // forward(input, steps, batch, batchFirst, h0 | null, lengths | null, mask | null, output, hn)
+  Napi::Value Forward(const Napi::CallbackInfo& info);
+
+  std::unique_ptr<vrnn::RnnModel> model_;
+  vrnn::Workspace workspace_;
+};
+
+}  // namespace vrnn_binding
