@@ -1,0 +1,120 @@
+// Bad input gets a TypeError or RangeError that names the argument, what was expected and what was got.
+import { describe, expect, it } from 'vitest';
+import { RNN } from '../lib/index';
+import { expectExact } from './support/fixtures';
+import { loadTorchFixture, rnnFromFixture } from './support/torch-fixture';
+
+const make = (options: unknown) => () => new RNN(options as never);
+
+describe('RNN constructor errors', () => {
+  it.each([
+    [{ inputSize: 0, hiddenSize: 4 }, RangeError, 'inputSize: expected a positive integer, got 0'],
+    [{ inputSize: -3, hiddenSize: 4 }, RangeError, 'inputSize: expected a positive integer, got -3'],
+    [{ inputSize: 4, hiddenSize: 2.5 }, RangeError, 'hiddenSize: expected a positive integer, got 2.5'],
+    [{ inputSize: 4, hiddenSize: NaN }, RangeError, 'hiddenSize: expected a positive integer, got NaN'],
+    [{ inputSize: '4', hiddenSize: 4 }, TypeError, 'inputSize: expected a positive integer, got string'],
+    [{ inputSize: 4, hiddenSize: 4, numLayers: 0 }, RangeError, 'numLayers: expected a positive integer, got 0'],
+    [{ inputSize: 4, hiddenSize: 4, nonlinearity: 'gelu' }, RangeError, "nonlinearity: expected one of 'tanh', 'relu', got 'gelu'"],
+    [{ inputSize: 4, hiddenSize: 4, bidirectional: 'yes' }, TypeError, 'bidirectional: expected a boolean, got string'],
+    [{ inputSize: 4, hidden_size: 4 }, TypeError, "RNN options: unknown option 'hidden_size'"],
+    [undefined, TypeError, 'RNN: expected an options object with inputSize and hiddenSize'],
+    ['rnn', TypeError, 'RNN options: expected an options object, got string'],
+  ])('%j', (options, type, message) => {
+    expect(make(options)).toThrow(type);
+    expect(make(options)).toThrow(message);
+  });
+});
+
+describe('loadStateDict errors', () => {
+  const fixture = loadTorchFixture('bidirectional.json');
+  const rnn = () => rnnFromFixture(fixture);
+
+  it('lists missing and unexpected names', () => {
+    const { weight_hh_l0_reverse: _dropped, ...rest } = fixture.weights;
+    const load = () => rnn().loadStateDict({ ...rest, weight_hh_l1: fixture.weights.weight_hh_l0 });
+    expect(load).toThrow(RangeError);
+    expect(load).toThrow('loadStateDict: missing key(s): weight_hh_l0_reverse; unexpected key(s): weight_hh_l1');
+  });
+
+  it('names the tensor and both shapes when a shape is wrong', () => {
+    const load = () => rnn().loadStateDict({ ...fixture.weights, weight_ih_l0: { data: new Float32Array(20), shape: [4, 5] } });
+    expect(load).toThrow(RangeError);
+    expect(load).toThrow('weight_ih_l0: expected shape [5, 4], got [4, 5]');
+  });
+
+  it('refuses a Float64Array and a bare Float32Array of the wrong length', () => {
+    const f64 = () => rnn().loadStateDict({ ...fixture.weights, bias_ih_l0: { data: new Float64Array(5), shape: [5] } as never });
+    expect(f64).toThrow(TypeError);
+    expect(f64).toThrow('bias_ih_l0.data: expected a Float32Array, got Float64Array');
+    const short = () => rnn().loadStateDict({ ...fixture.weights, bias_ih_l0: new Float32Array(4) });
+    expect(short).toThrow(RangeError);
+    expect(short).toThrow('bias_ih_l0: expected shape [5], got a Float32Array of 4 elements (needs 5)');
+  });
+
+  it('keeps the previous weights when a load fails', () => {
+    const model = rnn();
+    const before = model.forward(fixture.input).output.data.slice();
+    expect(() => model.loadStateDict({ ...fixture.weights, bias_hh_l0_reverse: [1, 2] })).toThrow(RangeError);
+    expectExact(model.forward(fixture.input).output.data, before, 'output');
+  });
+});
+
+describe('forward errors', () => {
+  const fixture = loadTorchFixture('with_h0.json'); // D = 3, H = 4, T = 5, B = 2
+  const rnn = rnnFromFixture(fixture);
+  const x = fixture.input;
+
+  it.each([
+    ['a Float64Array', { data: new Float64Array(30), shape: [5, 2, 3] }, TypeError, 'input.data: expected a Float32Array, got Float64Array'],
+    ['a string', 'hello', TypeError, 'input: expected a tensor ({ data: Float32Array, shape }) or nested arrays of numbers, got string'],
+    ['a bare Float32Array', new Float32Array(30), TypeError, 'input: a bare Float32Array has no shape'],
+    ['a ragged array', [[1, 2, 3], [4, 5]], TypeError, 'input[1]: ragged nested array: expected length 3, got length 2'],
+    ['strings in arrays', [[1, 2, 'x']], TypeError, 'input[0][2]: expected a number, got string'],
+    ['a wrong feature size', { data: new Float32Array(40), shape: [5, 2, 4] }, RangeError, 'input: expected shape [T, B, 3] or unbatched [T, 3], got [5, 2, 4]'],
+    ['a rank-4 input', { data: new Float32Array(30), shape: [1, 5, 2, 3] }, RangeError, 'got [1, 5, 2, 3]'],
+    ['data and shape disagreeing', { data: new Float32Array(29), shape: [5, 2, 3] }, RangeError, 'input: shape [5, 2, 3] needs 30 elements, data has 29'],
+    ['an empty sequence', { data: new Float32Array(0), shape: [0, 2, 3] }, RangeError, 'input: the sequence length must be at least 1'],
+  ])('refuses %s', (_what, input, type, message) => {
+    expect(() => rnn.forward(input as never)).toThrow(type);
+    expect(() => rnn.forward(input as never)).toThrow(message);
+  });
+
+  it('refuses h0 of the wrong shape', () => {
+    const call = () => rnn.forward(x, { h0: { data: new Float32Array(8), shape: [2, 4] } });
+    expect(call).toThrow(RangeError);
+    expect(call).toThrow('h0: expected shape [1, 2, 4], got [2, 4]');
+  });
+
+  it('refuses out buffers of the wrong length or type, and buffers that overlap the input', () => {
+    expect(() => rnn.forward(x, { out: { output: new Float32Array(39) } })).toThrow('out.output: expected a Float32Array of 40 elements, got 39');
+    expect(() => rnn.forward(x, { out: { hn: new Float64Array(8) as never } })).toThrow(TypeError);
+    const shared = new Float32Array(100);
+    const input = { data: shared.subarray(0, 30), shape: [5, 2, 3] };
+    const overlap = () => rnn.forward(input, { out: { output: shared.subarray(20, 60) } });
+    expect(overlap).toThrow(RangeError);
+    expect(overlap).toThrow('out.output: overlaps input; use separate buffers');
+  });
+
+  it.each([
+    [[0, 5], RangeError, 'lengths[0]: expected an integer in [1, 5] (the sequence length T), got 0'],
+    [[6, 5], RangeError, 'lengths[0]: expected an integer in [1, 5] (the sequence length T), got 6'],
+    [[2.5, 5], RangeError, 'lengths[0]: expected an integer in [1, 5] (the sequence length T), got 2.5'],
+    [[5], RangeError, 'lengths: expected 2 lengths (one per sequence), got 1'],
+    ['5,5', TypeError, 'lengths: expected an array or Int32Array of 2 integers, got string'],
+  ])('refuses lengths %j', (lengths, type, message) => {
+    expect(() => rnn.forward(x, { lengths: lengths as never })).toThrow(type);
+    expect(() => rnn.forward(x, { lengths: lengths as never })).toThrow(message);
+  });
+
+  it('refuses a detached (transferred) input buffer with a TypeError', () => {
+    const data = Float32Array.from(x.data);
+    structuredClone(data.buffer, { transfer: [data.buffer] });
+    const call = () => rnn.forward({ data, shape: [5, 2, 3] });
+    expect(call).toThrow(TypeError);
+    expect(call).toThrow('input.data: the Float32Array\'s ArrayBuffer is detached (transferred)');
+  });
+
+  it('refuses unknown options', () => {
+    expect(() => rnn.forward(x, { hx: null } as never)).toThrow("forward options: unknown option 'hx'");
+  });
+});
