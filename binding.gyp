@@ -4,10 +4,12 @@
       "target_name": "vanilla_rnn",
       "sources": [
         "native/kernel/activation.cc",
+        "native/kernel/dense.cc",
         "native/kernel/projection.cc",
         "native/kernel/recurrent_step.cc",
         "native/kernel/recurrence.cc",
         "native/kernel/rnn_model.cc",
+        "native/binding/dense_binding.cc",
         "native/binding/js_args.cc",
         "native/binding/native_rnn.cc",
         "native/binding/addon.cc"

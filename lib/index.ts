@@ -3,3 +3,7 @@ export { RNN } from './rnn';
 export type { Direction, ForwardOptions, RNNConfig, RNNOptions, RNNOutput } from './rnn';
 export type { Tensor, TensorLike } from './tensor';
 export type { ActivationSpec } from './activations';
+export { RNNStream } from './stream';
+export type { StreamOptions } from './stream';
+export { SimpleRNN, Dense } from './keras';
+export type { SimpleRNNOptions, SimpleRNNCallOptions, DenseOptions, DenseActivation } from './keras';

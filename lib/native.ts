@@ -28,6 +28,8 @@ export interface NativeRnn {
 
 interface Addon {
   NativeRnn: new (spec: NativeSpec) => NativeRnn;
+  dense(input: Float32Array, rows: number, inDim: number, kernel: Float32Array, bias: Float32Array | null, units: number,
+    activation: number | 'softmax', alpha: number, beta: number, output: Float32Array): void;
 }
 
 const packageRoot = path.resolve(__dirname, '..');

@@ -1,9 +1,11 @@
 // The RNN module: PyTorch nn.RNN's constructor options, state_dict and forward, over the native kernel.
 import { onnxActivation, type ActivationSpec } from './activations';
+import { fromGluonNames } from './gluon-names';
 import { addon, type NativeActivation, type NativeRnn } from './native';
 import { checkOptionsObject, oneOf, optionalBoolean, positiveInteger } from './options';
 import { parameterSlots, type ParameterSlot } from './parameters';
 import { randomSeed, seededUniform } from './random';
+import { RNNStream, type StreamOptions } from './stream';
 import {
   checkFloat32Array, describe, formatShape, overlaps, sizeOf, toTensor, toTensorOfShape, type Tensor, type TensorLike,
 } from './tensor';
@@ -25,6 +27,8 @@ export interface RNNOptions {
   activations?: Array<string | ActivationSpec>;
   /** ONNX clip: the pre-activation is clamped to [-clip, clip]. */
   clip?: number;
+  /** MXNet Gluon's layout: 'TNC' is time-major, 'NTC' batch-first. Exclusive with `batchFirst`. */
+  layout?: 'TNC' | 'NTC';
   /** Seed for the initial weights (uniform in ±1/sqrt(hiddenSize), as PyTorch). */
   seed?: number;
 }
@@ -40,6 +44,12 @@ export interface RNNConfig {
   direction: Direction;
   activations: NativeActivation[];
   clip: number | undefined;
+}
+
+/** @internal what Keras layers need beyond the public options. */
+export interface KernelOverrides {
+  activations?: NativeActivation[];
+  outputsInProcessingOrder?: boolean;
 }
 
 export interface ForwardOptions {
@@ -70,7 +80,7 @@ export interface NativeCall {
 }
 
 const RNN_OPTIONS = ['inputSize', 'hiddenSize', 'numLayers', 'nonlinearity', 'bias', 'batchFirst', 'bidirectional',
-  'direction', 'activations', 'clip', 'seed'] as const;
+  'direction', 'activations', 'clip', 'layout', 'seed'] as const;
 const FORWARD_OPTIONS = ['h0', 'lengths', 'out'] as const;
 const DIRECTION_CODES: Record<Direction, number> = { forward: 0, reverse: 1, bidirectional: 2 };
 
@@ -101,6 +111,16 @@ function resolveClip(value: unknown): number | undefined {
   return value;
 }
 
+function resolveBatchFirst(o: Record<string, unknown>): boolean {
+  const batchFirst = optionalBoolean(o.batchFirst, false, 'batchFirst');
+  if (o.layout === undefined) return batchFirst;
+  const layout = oneOf(o.layout, ['TNC', 'NTC'] as const, 'TNC', 'layout');
+  if (o.batchFirst !== undefined && batchFirst !== (layout === 'NTC')) {
+    throw new RangeError(`layout: '${layout}' contradicts batchFirst: ${batchFirst}`);
+  }
+  return layout === 'NTC';
+}
+
 function resolveConfig(options: unknown): RNNConfig {
   if (options === undefined) throw new TypeError('RNN: expected an options object with inputSize and hiddenSize');
   const o = checkOptionsObject(options, RNN_OPTIONS, 'RNN options');
@@ -112,7 +132,7 @@ function resolveConfig(options: unknown): RNNConfig {
     numLayers: o.numLayers === undefined ? 1 : positiveInteger(o.numLayers, 'numLayers'),
     nonlinearity,
     bias: optionalBoolean(o.bias, true, 'bias'),
-    batchFirst: optionalBoolean(o.batchFirst, false, 'batchFirst'),
+    batchFirst: resolveBatchFirst(o),
     bidirectional: direction === 'bidirectional',
     direction,
     activations: resolveActivations(o, nonlinearity, direction === 'bidirectional' ? 2 : 1),
@@ -159,12 +179,13 @@ export class RNN {
   private readonly slots: ParameterSlot[];
   private readonly parameters = new Map<string, Float32Array>();
 
-  constructor(options: RNNOptions) {
-    this.config = Object.freeze(resolveConfig(options));
+  constructor(options: RNNOptions, /** @internal */ kernel: KernelOverrides = {}) {
+    const resolved = resolveConfig(options);
+    this.config = Object.freeze({ ...resolved, activations: kernel.activations ?? resolved.activations });
     const c = this.config;
     this.native = new addon.NativeRnn({
       inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, direction: DIRECTION_CODES[c.direction],
-      activations: c.activations, clip: c.clip ?? Infinity, outputsInProcessingOrder: false,
+      activations: c.activations, clip: c.clip ?? Infinity, outputsInProcessingOrder: kernel.outputsInProcessingOrder ?? false,
     });
     this.slots = parameterSlots({ ...c, numDirections: this.numDirections });
     const seed = (options as RNNOptions).seed;
@@ -184,11 +205,12 @@ export class RNN {
     return this.slots.reduce((total, slot) => total + sizeOf(slot.shape), 0);
   }
 
-  /** Loads PyTorch state_dict entries (all of them, checked, copied). */
-  loadStateDict(dict: Record<string, TensorLike | Float32Array>): void {
-    if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
-      throw new TypeError(`loadStateDict: expected an object of name -> tensor, got ${describe(dict)}`);
+  /** Loads PyTorch state_dict entries (all of them, checked, copied); MXNet Gluon names are accepted too. */
+  loadStateDict(given: Record<string, TensorLike | Float32Array>): void {
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+      throw new TypeError(`loadStateDict: expected an object of name -> tensor, got ${describe(given)}`);
     }
+    const dict = fromGluonNames(given);
     const expected = new Set(this.parameterNames);
     const unexpected = Object.keys(dict).filter((name) => !expected.has(name));
     const missing = this.parameterNames.filter((name) => !(name in dict));
@@ -208,6 +230,11 @@ export class RNN {
     const dict: Record<string, Tensor> = {};
     for (const slot of this.slots) dict[slot.name] = { data: Float32Array.from(this.parameters.get(slot.name)!), shape: slot.shape.slice() };
     return dict;
+  }
+
+  /** A stateful stream over this model: push chunks of a sequence, in any split. */
+  createStream(options: StreamOptions): RNNStream {
+    return new RNNStream(this, options);
   }
 
   /** Runs the whole stack over a batch: input [T, B, D] ([B, T, D] with batchFirst) or unbatched [T, D]. */

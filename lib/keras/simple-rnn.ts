@@ -1,0 +1,160 @@
+// Keras' SimpleRNN layer (names, weight order and semantics of keras.layers.SimpleRNN) on the native kernel.
+import { kerasActivation } from '../activations';
+import type { NativeActivation } from '../native';
+import { checkOptionsObject, optionalBoolean, positiveInteger } from '../options';
+import { randomSeed } from '../random';
+import { RNN, type NativeCall } from '../rnn';
+import { describe, formatShape, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
+import { glorotUniform, orthogonal, seededUniform } from './initializers';
+import { checkWeightList, tensor, transpose } from './weights';
+
+export interface SimpleRNNOptions {
+  units: number;
+  activation?: string;
+  useBias?: boolean;
+  returnSequences?: boolean;
+  returnState?: boolean;
+  /** Process the sequence backwards; the returned sequence is in processing order, as in Keras. */
+  goBackwards?: boolean;
+  /** The input feature size, to build the layer before the first call (Keras builds on first call). */
+  inputDim?: number;
+  seed?: number;
+}
+
+export interface SimpleRNNCallOptions {
+  /** [N, units], or Keras' one-element list of it. */
+  initialState?: TensorLike | Float32Array | [TensorLike | Float32Array] | null;
+  /** [N, T] booleans: a false step carries the state over and repeats the previous output. */
+  mask?: ArrayLike<ArrayLike<boolean | number>> | Uint8Array | null;
+}
+
+const OPTIONS = ['units', 'activation', 'useBias', 'returnSequences', 'returnState', 'goBackwards', 'inputDim', 'seed'];
+
+function maskFrom(value: unknown, batch: number, steps: number): Uint8Array {
+  if (value instanceof Uint8Array) {
+    if (value.length !== batch * steps) throw new RangeError(`mask: expected ${batch * steps} entries ([N, T] = [${batch}, ${steps}]), got ${value.length}`);
+    return value;
+  }
+  if (!Array.isArray(value)) throw new TypeError(`mask: expected [N, T] nested arrays of booleans or a Uint8Array, got ${describe(value)}`);
+  if (value.length !== batch) throw new RangeError(`mask: expected ${batch} rows (N), got ${value.length}`);
+  const mask = new Uint8Array(batch * steps);
+  value.forEach((row: unknown, n) => {
+    if (!Array.isArray(row) || row.length !== steps) throw new RangeError(`mask[${n}]: expected ${steps} booleans (T), got ${Array.isArray(row) ? row.length : describe(row)}`);
+    row.forEach((v: unknown, t) => {
+      if (typeof v !== 'boolean' && v !== 0 && v !== 1) throw new TypeError(`mask[${n}][${t}]: expected a boolean, got ${String(v)}`);
+      mask[n * steps + t] = v ? 1 : 0;
+    });
+  });
+  return mask;
+}
+
+export class SimpleRNN {
+  readonly units: number;
+  readonly activation: string;
+  readonly useBias: boolean;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  private readonly kernelActivation: NativeActivation;
+  private readonly seed: number;
+  private rnn: RNN | null = null;
+
+  constructor(options: SimpleRNNOptions) {
+    const o = checkOptionsObject(options, OPTIONS, 'SimpleRNN options');
+    this.units = positiveInteger(o.units, 'units');
+    this.activation = o.activation === undefined ? 'tanh' : String(o.activation);
+    this.kernelActivation = kerasActivation(o.activation ?? 'tanh', 'activation');
+    this.useBias = optionalBoolean(o.useBias, true, 'useBias');
+    this.returnSequences = optionalBoolean(o.returnSequences, false, 'returnSequences');
+    this.returnState = optionalBoolean(o.returnState, false, 'returnState');
+    this.goBackwards = optionalBoolean(o.goBackwards, false, 'goBackwards');
+    this.seed = o.seed === undefined ? randomSeed() : (o.seed as number);
+    if (o.inputDim !== undefined) this.build(positiveInteger(o.inputDim, 'inputDim'));
+  }
+
+  /** The input feature size, once known (from inputDim, setWeights or the first call). */
+  get inputDim(): number | undefined {
+    return this.rnn?.config.inputSize;
+  }
+
+  /** Keras get_weights() order: kernel [D, units], recurrent_kernel [units, units], bias [units]. */
+  setWeights(weights: Array<TensorLike | Float32Array>): void {
+    const first = Array.isArray(weights) && weights.length > 0 ? weights[0] : undefined;
+    const d = this.inputDim ?? (first instanceof Float32Array ? undefined : toTensor(first, 'SimpleRNN.setWeights kernel').shape[0]);
+    if (d === undefined) throw new RangeError('SimpleRNN.setWeights: a bare Float32Array kernel needs inputDim to know its shape');
+    const u = this.units;
+    const shapes = this.useBias ? [[d, u], [u, u], [u]] : [[d, u], [u, u]];
+    const names = ['kernel', 'recurrent_kernel', 'bias'].slice(0, shapes.length);
+    const [kernel, recurrent, bias] = checkWeightList(weights, shapes, names, 'SimpleRNN');
+    this.loadKerasWeights(d, kernel, recurrent, bias);
+  }
+
+  getWeights(): Tensor[] {
+    const rnn = this.built('getWeights');
+    const dict = rnn.stateDict();
+    const d = rnn.config.inputSize;
+    const u = this.units;
+    const weights = [tensor(transpose(dict.weight_ih_l0.data, u, d), [d, u]), tensor(transpose(dict.weight_hh_l0.data, u, u), [u, u])];
+    if (this.useBias) weights.push(dict.bias_ih_l0);
+    return weights;
+  }
+
+  /** x [N, T, D] -> output [N, T, units] (returnSequences) or [N, units]; state [N, units] with returnState. */
+  call(input: TensorLike, options?: SimpleRNNCallOptions): { output: Tensor; state?: Tensor } {
+    const o = checkOptionsObject(options, ['initialState', 'mask'], 'SimpleRNN.call options');
+    const x = toTensor(input, 'x');
+    if (x.shape.length !== 3) throw new RangeError(`x: expected shape [N, T, D], got ${formatShape(x.shape)}`);
+    const [batch, steps, d] = x.shape;
+    if (!this.rnn) this.build(d);
+    const rnn = this.built('call');
+    if (d !== rnn.config.inputSize || steps === 0) {
+      throw new RangeError(`x: expected shape [N, T >= 1, ${rnn.config.inputSize}], got ${formatShape(x.shape)}`);
+    }
+    const call: NativeCall = {
+      input: x.data, steps, batch, batchFirst: true,
+      h0: this.initialState(o.initialState, batch),
+      lengths: null,
+      mask: o.mask === undefined || o.mask === null ? null : maskFrom(o.mask, batch, steps),
+      output: new Float32Array(batch * steps * this.units),
+      hn: new Float32Array(batch * this.units),
+    };
+    rnn.run(call);
+    const output = this.returnSequences ? tensor(call.output, [batch, steps, this.units]) : this.lastStep(call.output, batch, steps);
+    return this.returnState ? { output, state: tensor(call.hn, [batch, this.units]) } : { output };
+  }
+
+  private initialState(value: unknown, batch: number): Float32Array | null {
+    if (value === undefined || value === null) return null;
+    const state = Array.isArray(value) && value.length === 1 && !Array.isArray(value[0]) ? value[0] : value;
+    return toTensorOfShape(state, [batch, this.units], 'initialState').data;
+  }
+
+  // The output of the last processing step of each sequence: row T-1 (processing order for goBackwards).
+  private lastStep(sequence: Float32Array, batch: number, steps: number): Tensor {
+    const u = this.units;
+    const last = new Float32Array(batch * u);
+    for (let n = 0; n < batch; n++) last.set(sequence.subarray(((n * steps) + steps - 1) * u, (n * steps + steps) * u), n * u);
+    return tensor(last, [batch, u]);
+  }
+
+  private build(inputDim: number): void {
+    const uniform = seededUniform(this.seed);
+    const u = this.units;
+    this.loadKerasWeights(inputDim, glorotUniform(inputDim, u, uniform), orthogonal(u, uniform), this.useBias ? new Float32Array(u) : undefined);
+  }
+
+  private loadKerasWeights(d: number, kernel: Float32Array, recurrent: Float32Array, bias: Float32Array | undefined): void {
+    const u = this.units;
+    const rnn = new RNN({ inputSize: d, hiddenSize: u, bias: this.useBias, direction: this.goBackwards ? 'reverse' : 'forward', seed: 0 },
+      { activations: [this.kernelActivation], outputsInProcessingOrder: this.goBackwards });
+    const dict: Record<string, Float32Array> = { weight_ih_l0: transpose(kernel, d, u), weight_hh_l0: transpose(recurrent, u, u) };
+    if (bias) Object.assign(dict, { bias_ih_l0: bias, bias_hh_l0: new Float32Array(u) });
+    rnn.loadStateDict(dict);
+    this.rnn = rnn;
+  }
+
+  private built(method: string): RNN {
+    if (!this.rnn) throw new Error(`SimpleRNN.${method}: the layer is not built yet; call setWeights, pass inputDim, or call it on an input first`);
+    return this.rnn;
+  }
+}
