@@ -1,12 +1,29 @@
-// Module entry point: registers the binding's classes.
+// Module entry point: per-environment data, process setup, and the binding's functions.
 #include <napi.h>
 
+#include <cstdlib>
+
+#include "addon_data.h"
 #include "dense_binding.h"
 #include "native_rnn.h"
+#include "runtime_binding.h"
 
 static Napi::Object InitVanillaRnn(Napi::Env env, Napi::Object exports) {
+  vrnn_binding::InitProcessOnce();
+  auto* data = new vrnn_binding::AddonData();
+  if (const char* forced = std::getenv("VANILLA_RNN_KERNEL")) {
+    vrnn::KernelPath path;
+    if (vrnn::ParseKernelPath(forced, &path) && vrnn::KernelPathSupported(path)) data->kernel_path = path;
+  }
+  env.SetInstanceData(data);  // deleted by Node when the environment (thread) goes away
   exports.Set("NativeRnn", vrnn_binding::NativeRnn::Constructor(env));
   exports.Set("dense", Napi::Function::New<vrnn_binding::Dense>(env, "dense"));
+  exports.Set("setNumThreads", Napi::Function::New<vrnn_binding::SetNumThreads>(env, "setNumThreads"));
+  exports.Set("getNumThreads", Napi::Function::New<vrnn_binding::GetNumThreads>(env, "getNumThreads"));
+  exports.Set("setKernelPath", Napi::Function::New<vrnn_binding::SetKernelPath>(env, "setKernelPath"));
+  exports.Set("getKernelPath", Napi::Function::New<vrnn_binding::GetKernelPath>(env, "getKernelPath"));
+  exports.Set("supportedKernelPaths", Napi::Function::New<vrnn_binding::SupportedKernelPaths>(env, "supportedKernelPaths"));
+  exports.Set("sgemm", Napi::Function::New<vrnn_binding::Sgemm>(env, "sgemm"));
   return exports;
 }
 

@@ -5,6 +5,8 @@
 #include <new>
 #include <string>
 
+#include "../kernel/thread_pool.h"
+#include "addon_data.h"
 #include "js_args.h"
 
 namespace vrnn_binding {
@@ -104,6 +106,8 @@ Napi::Value NativeRnn::Forward(const Napi::CallbackInfo& info) {
   call.output = Float32Arg(info[7], "output", CheckedProduct(env, rows, nd * h, "output"));
   call.hn = Float32Arg(info[8], "hn", states);
   CheckLengths(env, call.lengths, batch, steps);
+  call.kernel_path = DataOf(env).kernel_path;
+  call.max_threads = vrnn::ComputeThreads::Instance().max_threads();
   try {
     model_->Forward(call, workspace_);
   } catch (const std::bad_alloc&) {

@@ -8,7 +8,8 @@
 namespace vrnn {
 namespace {
 
-constexpr std::size_t kMaxRowsPerGemm = std::size_t{1} << 30;
+// Rows per GEMM call: large enough to run near peak, small enough to share between threads.
+constexpr std::size_t kRowsPerTask = 512;
 
 bool AllSequencesFull(const ProjectionArgs& a) {
   if (a.lengths == nullptr) return true;
@@ -22,34 +23,34 @@ bool AllSequencesFull(const ProjectionArgs& a) {
 // (x W_ih^T + b_ih) + (h W_hh^T + b_hh). Rows first_row, first_row + row_step, ... of the layout.
 void ProjectRows(const ProjectionArgs& a, std::size_t first_row, std::size_t row_count, std::size_t row_step) {
   const std::size_t h = a.hidden;
-  const std::size_t lda = row_step * a.input_stride;
+  const std::size_t lda = row_step * a.input_width;
   const std::size_t ldc = row_step * h;
   float* out = a.projection + first_row * h;
-  const float* in = a.input + first_row * a.input_stride;
   for (std::size_t r = 0; r < row_count; ++r) std::memcpy(out + r * ldc, a.b_ih, h * sizeof(float));
-  // BLAS counts rows in a 32-bit int: very long calls go in chunks.
-  for (std::size_t done = 0; done < row_count; done += kMaxRowsPerGemm) {
-    const std::size_t rows = std::min(kMaxRowsPerGemm, row_count - done);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(rows), static_cast<blasint>(h),
-                static_cast<blasint>(a.input_width), 1.0f, in + done * lda, static_cast<blasint>(lda), a.w_ih,
-                static_cast<blasint>(a.input_width), 1.0f, out + done * ldc, static_cast<blasint>(ldc));
-  }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(row_count), static_cast<blasint>(h),
+              static_cast<blasint>(a.input_width), 1.0f, a.input + first_row * a.input_width,
+              static_cast<blasint>(lda), a.w_ih, static_cast<blasint>(a.input_width), 1.0f, out,
+              static_cast<blasint>(ldc));
 }
 
 }  // namespace
 
-void ProjectInputs(const ProjectionArgs& a) {
-  const RowLayout& layout = a.layout;
-  if (layout.RowCount() == 0 || a.hidden == 0) return;
-  if (AllSequencesFull(a)) {
-    ProjectRows(a, 0, layout.RowCount(), 1);
+// Full sequences: chunks of kRowsPerTask contiguous rows. Otherwise one task per sequence over its
+// valid rows only (they sit at a fixed stride in either layout, which sgemm's leading dimension
+// expresses without a gather), so the work follows the sum of the lengths.
+std::size_t ProjectionTaskCount(const ProjectionArgs& a) {
+  if (a.layout.RowCount() == 0) return 0;
+  if (!AllSequencesFull(a)) return a.layout.batch;
+  return (a.layout.RowCount() + kRowsPerTask - 1) / kRowsPerTask;
+}
+
+void RunProjectionTask(const ProjectionArgs& a, std::size_t task) {
+  if (!AllSequencesFull(a)) {
+    ProjectRows(a, a.layout.SequenceStart(task), static_cast<std::size_t>(a.lengths[task]), a.layout.StepStride());
     return;
   }
-  // One GEMM per sequence over its valid rows only; a sequence's rows sit at a fixed stride
-  // in either layout, which sgemm's leading dimension expresses without a gather.
-  for (std::size_t b = 0; b < layout.batch; ++b) {
-    ProjectRows(a, layout.SequenceStart(b), static_cast<std::size_t>(a.lengths[b]), layout.StepStride());
-  }
+  const std::size_t first = task * kRowsPerTask;
+  ProjectRows(a, first, std::min(kRowsPerTask, a.layout.RowCount() - first), 1);
 }
 
 }  // namespace vrnn

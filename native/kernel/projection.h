@@ -1,5 +1,7 @@
-// The input projection X W_ih^T + b_ih for every time step at once: one sgemm per layer and
-// direction, the part of the work that runs at the machine's GEMM peak.
+// The input projection X W_ih^T + b_ih for every time step at once, the part of the work that
+// runs at the machine's GEMM peak. It is cut into tasks that threads can take in any order: the
+// cut depends only on the shapes, never on the thread count, so results are the same bits however
+// many threads run it.
 #pragma once
 
 #include <cstddef>
@@ -12,16 +14,16 @@ namespace vrnn {
 struct ProjectionArgs {
   const float* input;       // rows of `input_width` floats, laid out by `layout`
   std::size_t input_width;  // D for the first layer, nd*H after it
-  std::size_t input_stride; // floats between rows (>= input_width)
   RowLayout layout;
   const int32_t* lengths;   // nullptr: every sequence has all T steps
   const float* w_ih;        // [H, input_width]
   const float* b_ih;        // [H]
   std::size_t hidden;       // H
-  float* projection;        // [T*B, H] in `layout`
+  float* projection;        // [T*B, H] in `layout`; rows past a sequence's length are left unwritten
 };
 
-// Rows past a sequence's length are skipped (left unwritten), so work follows the sum of lengths.
-void ProjectInputs(const ProjectionArgs& args);
+// How many independent tasks the projection splits into.
+std::size_t ProjectionTaskCount(const ProjectionArgs& args);
+void RunProjectionTask(const ProjectionArgs& args, std::size_t task);
 
 }  // namespace vrnn

@@ -7,64 +7,69 @@
 namespace vrnn {
 namespace {
 
-std::size_t LengthOf(const RecurrenceArgs& a, std::size_t b) {
-  return a.lengths == nullptr ? a.layout.steps : static_cast<std::size_t>(a.lengths[b]);
+std::size_t LengthOf(const DirectionJob& job, std::size_t b) {
+  return job.lengths == nullptr ? job.layout.steps : static_cast<std::size_t>(job.lengths[b]);
 }
 
-// Sequences by decreasing length, so the ones still running at step s are a prefix.
-void SortByLength(const RecurrenceArgs& a, std::vector<int32_t>& order) {
-  order.resize(a.layout.batch);
-  std::iota(order.begin(), order.end(), 0);
-  if (a.lengths == nullptr) return;
-  std::stable_sort(order.begin(), order.end(), [&](int32_t x, int32_t y) { return a.lengths[x] > a.lengths[y]; });
+float* OutputRow(const DirectionJob& job, std::size_t t, std::size_t b) {
+  return job.output + job.layout.Row(t, b) * job.output_stride;
 }
 
-float* OutputRow(const RecurrenceArgs& a, std::size_t t, std::size_t b) {
-  return a.output + a.layout.Row(t, b) * a.output_stride;
-}
-
-void ZeroPaddedRows(const RecurrenceArgs& a) {
-  const std::size_t bytes = a.weights.hidden * sizeof(float);
-  for (std::size_t b = 0; b < a.layout.batch; ++b) {
-    for (std::size_t t = LengthOf(a, b); t < a.layout.steps; ++t) std::memset(OutputRow(a, t, b), 0, bytes);
-  }
-}
-
-void InitialStates(const RecurrenceArgs& a, Workspace& ws) {
-  const std::size_t h = a.weights.hidden;
-  ws.zeros.assign(h, 0.0f);
-  ws.states.resize(a.layout.batch);
-  ws.outputs.assign(a.layout.batch, ws.zeros.data());
-  for (std::size_t b = 0; b < a.layout.batch; ++b) ws.states[b] = a.h0 ? a.h0 + b * h : ws.zeros.data();
-}
-
-void StepSequence(const RecurrenceArgs& a, Workspace& ws, std::size_t b, std::size_t s) {
-  const std::size_t length = LengthOf(a, b);
-  const std::size_t t = a.reverse ? length - 1 - s : s;
-  float* out = OutputRow(a, a.outputs_in_processing_order ? s : t, b);
-  if (a.mask != nullptr && a.mask[b * a.layout.steps + t] == 0) {
-    // Keras masking: the state carries over and the output repeats the previous output.
-    std::memcpy(out, ws.outputs[b], a.weights.hidden * sizeof(float));
-    return;
-  }
-  RecurrentStep(a.weights, a.projection + a.layout.Row(t, b) * a.weights.hidden, ws.states[b], out);
-  ws.states[b] = out;
-  ws.outputs[b] = out;
+void CopyColumns(float* to, const float* from, std::size_t col_begin, std::size_t col_end) {
+  std::memcpy(to + col_begin, from + col_begin, (col_end - col_begin) * sizeof(float));
 }
 
 }  // namespace
 
-void RunRecurrence(const RecurrenceArgs& a, Workspace& ws) {
-  SortByLength(a, ws.order);
-  InitialStates(a, ws);
-  std::size_t running = a.layout.batch;
-  for (std::size_t s = 0; s < a.layout.steps; ++s) {
-    while (running > 0 && LengthOf(a, ws.order[running - 1]) <= s) --running;
-    for (std::size_t i = 0; i < running; ++i) StepSequence(a, ws, ws.order[i], s);
+void SortByLength(const int32_t* lengths, std::size_t batch, std::vector<int32_t>& order) {
+  order.resize(batch);
+  std::iota(order.begin(), order.end(), 0);
+  if (lengths == nullptr) return;
+  std::stable_sort(order.begin(), order.end(), [&](int32_t x, int32_t y) { return lengths[x] > lengths[y]; });
+}
+
+void BeginRecurrence(const DirectionJob& job, RecurrenceCursor& c) {
+  const std::size_t batch = job.layout.batch;
+  const std::size_t h = job.weights.hidden;
+  c.states.resize(batch);
+  c.outputs.assign(batch, job.zeros);
+  c.h_rows.resize(batch);
+  c.p_rows.resize(batch);
+  c.out_rows.resize(batch);
+  for (std::size_t b = 0; b < batch; ++b) c.states[b] = job.h0 ? job.h0 + b * h : job.zeros;
+  c.running = batch;
+}
+
+void AdvanceRecurrence(const DirectionJob& job, RecurrenceCursor& c, std::size_t s, std::size_t col_begin,
+                       std::size_t col_end) {
+  while (c.running > 0 && LengthOf(job, job.order[c.running - 1]) <= s) --c.running;
+  std::size_t rows = 0;
+  for (std::size_t i = 0; i < c.running; ++i) {
+    const std::size_t b = job.order[i];
+    const std::size_t t = job.reverse ? LengthOf(job, b) - 1 - s : s;
+    float* out = OutputRow(job, job.outputs_in_processing_order ? s : t, b);
+    if (job.mask != nullptr && job.mask[b * job.layout.steps + t] == 0) {
+      // Keras masking: the state carries over and the output repeats the previous output.
+      CopyColumns(out, c.outputs[b], col_begin, col_end);
+      continue;
+    }
+    c.h_rows[rows] = c.states[b];
+    c.p_rows[rows] = job.projection + job.layout.Row(t, b) * job.weights.hidden;
+    c.out_rows[rows] = out;
+    ++rows;
+    c.states[b] = out;
+    c.outputs[b] = out;
   }
-  ZeroPaddedRows(a);
-  for (std::size_t b = 0; b < a.layout.batch; ++b) {
-    std::memcpy(a.hn + b * a.weights.hidden, ws.states[b], a.weights.hidden * sizeof(float));
+  job.kernel(job.weights, {c.h_rows.data(), c.p_rows.data(), c.out_rows.data(), rows}, col_begin, col_end);
+}
+
+void FinishRecurrence(const DirectionJob& job, const RecurrenceCursor& c, std::size_t col_begin,
+                      std::size_t col_end) {
+  for (std::size_t b = 0; b < job.layout.batch; ++b) {
+    for (std::size_t t = LengthOf(job, b); t < job.layout.steps; ++t) {
+      std::memset(OutputRow(job, t, b) + col_begin, 0, (col_end - col_begin) * sizeof(float));
+    }
+    CopyColumns(job.hn + b * job.weights.hidden, c.states[b], col_begin, col_end);
   }
 }
 

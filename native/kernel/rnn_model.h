@@ -12,9 +12,9 @@ namespace vrnn {
 
 struct DirectionParameters {
   std::vector<float> w_ih;    // [H, in] as given (PyTorch layout): sgemm reads it transposed
-  std::vector<float> w_hh_t;  // [H, H] transposed for the recurrent step
+  std::vector<float> w_hh_t;  // [H, stride]: W_hh transposed and zero-padded for the step kernels
   std::vector<float> b_ih;    // [H], zeros without bias
-  std::vector<float> b_hh;    // [H], zeros without bias
+  std::vector<float> b_hh;    // [stride], zeros without bias
 };
 
 class RnnModel {
@@ -27,13 +27,12 @@ class RnnModel {
   void SetWeights(int layer, int direction, const float* w_ih, const float* w_hh, const float* b_ih,
                   const float* b_hh);
 
+  const DirectionParameters& Parameters(int layer, int direction) const;
+
   // Runs every layer over the batch. Sizes must already match spec() (see SequenceBatch).
   void Forward(const SequenceBatch& batch, Workspace& workspace) const;
 
  private:
-  const DirectionParameters& Parameters(int layer, int direction) const;
-  void RunLayer(int layer, const float* input, const SequenceBatch& batch, float* output, Workspace& ws) const;
-
   RnnSpec spec_;
   std::vector<DirectionParameters> parameters_;  // [layer * nd + direction]
 };

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "activation.h"
+#include "kernel_path.h"
 
 namespace vrnn {
 
@@ -39,6 +40,8 @@ struct SequenceBatch {
   const uint8_t* mask = nullptr;    // [B, T] Keras mask (0 = skip the step), or nullptr
   float* output = nullptr;          // [T, B, nd*H], or [B, T, nd*H] when batch_first
   float* hn = nullptr;              // [L*nd, B, H]
+  KernelPath kernel_path = KernelPath::kPortable;
+  int max_threads = 1;              // threads the call may use (the process budget still applies)
 };
 
 }  // namespace vrnn

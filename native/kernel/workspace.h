@@ -6,15 +6,16 @@
 #include <cstdint>
 #include <vector>
 
+#include "recurrence.h"
+
 namespace vrnn {
 
 struct Workspace {
   std::vector<float> projections[2];    // per direction: [T*B, H] input projections
   std::vector<float> layer_outputs[2];  // ping-pong outputs of hidden layers: [T*B, nd*H]
   std::vector<float> zeros;             // [H]: the state and output before the first step
-  std::vector<const float*> states;     // [B]: where each sequence's current state lives
-  std::vector<const float*> outputs;    // [B]: each sequence's last output (differs from state under a mask)
   std::vector<int32_t> order;           // [B]: sequences by decreasing length
+  std::vector<RecurrenceCursor> cursors;  // [threads * 2]: one per thread and direction
 
   // Grows a buffer to at least `size` elements; never shrinks, so steady state is allocation-free.
   template <typename T>

@@ -1,0 +1,14 @@
+#include "step_kernel.h"
+
+namespace vrnn {
+
+StepKernel StepKernelFor(KernelPath path) {
+  if (!KernelPathSupported(path)) path = KernelPath::kPortable;
+  switch (path) {
+    case KernelPath::kAvx512: return StepAvx512;
+    case KernelPath::kAvx2: return StepAvx2;
+    default: return StepPortable;
+  }
+}
+
+}  // namespace vrnn

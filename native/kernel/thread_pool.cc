@@ -1,0 +1,142 @@
+#include "thread_pool.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define VRNN_PAUSE() _mm_pause()
+#else
+#define VRNN_PAUSE() std::this_thread::yield()
+#endif
+
+namespace vrnn {
+namespace {
+
+constexpr int kSpinsBeforeYield = 1 << 14;
+
+int DefaultThreads() {
+  if (const char* env = std::getenv("VANILLA_RNN_NUM_THREADS")) {
+    const int threads = std::atoi(env);
+    if (threads >= 1) return threads;
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+void SpinBarrier::Wait() {
+  const int generation = generation_.load(std::memory_order_acquire);
+  if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == count_) {
+    arrived_.store(0, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+    return;
+  }
+  for (int spins = 0; generation_.load(std::memory_order_acquire) == generation; ++spins) {
+    if (spins < kSpinsBeforeYield) VRNN_PAUSE();
+    else std::this_thread::yield();
+  }
+}
+
+ComputeThreads& ComputeThreads::Instance() {
+  // Intentionally never destroyed: helpers may still be parked when the process exits.
+  static ComputeThreads* instance = new ComputeThreads();
+  return *instance;
+}
+
+ComputeThreads::ComputeThreads() : max_threads_(DefaultThreads()) {}
+
+ComputeThreads::~ComputeThreads() {
+  {
+    std::lock_guard<std::mutex> lock(job_mutex_);
+    stopping_ = true;
+  }
+  job_ready_.notify_all();
+  for (std::thread& helper : helpers_) helper.join();
+}
+
+void ComputeThreads::set_max_threads(int threads) {
+  max_threads_.store(std::max(1, threads));
+  slot_freed_.notify_all();
+}
+
+int ComputeThreads::AcquireSlots(int wanted) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  slot_freed_.wait(lock, [&] { return busy_slots_ < max_threads_.load(); });
+  const int slots = std::max(1, std::min(wanted, max_threads_.load() - busy_slots_));
+  busy_slots_ += slots;
+  return slots;
+}
+
+void ComputeThreads::ReleaseSlots(int slots) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    busy_slots_ -= slots;
+  }
+  slot_freed_.notify_all();
+}
+
+ComputeLease ComputeThreads::Lease(int wanted) {
+  int slots = AcquireSlots(std::max(1, wanted));
+  std::unique_lock<std::mutex> helpers(helpers_busy_, std::defer_lock);
+  if (slots > 1 && !helpers.try_lock()) {
+    // Another call has the helpers: compute alone and give the extra slots back at once.
+    ReleaseSlots(slots - 1);
+    slots = 1;
+  }
+  return ComputeLease(this, slots, std::move(helpers));
+}
+
+ComputeLease::ComputeLease(ComputeThreads* owner, int slots, std::unique_lock<std::mutex> helpers)
+    : owner_(owner), slots_(slots), helpers_(std::move(helpers)) {}
+
+ComputeLease::ComputeLease(ComputeLease&& other) noexcept
+    : owner_(other.owner_), slots_(other.slots_), helpers_(std::move(other.helpers_)) {
+  other.owner_ = nullptr;
+}
+
+ComputeLease::~ComputeLease() {
+  if (owner_ != nullptr) owner_->ReleaseSlots(slots_);
+}
+
+void ComputeLease::Run(const std::function<void(int, int)>& task) {
+  if (slots_ > 1) owner_->RunOnHelpers(slots_ - 1, task, slots_);
+  else task(0, 1);
+}
+
+void ComputeThreads::RunOnHelpers(int helpers, const std::function<void(int, int)>& task, int thread_count) {
+  {
+    std::lock_guard<std::mutex> lock(job_mutex_);
+    while (static_cast<int>(helpers_.size()) < helpers) helpers_.emplace_back([this] { HelperLoop(); });
+    job_ = &task;
+    job_threads_ = thread_count;
+    job_next_index_ = 1;
+    job_unfinished_ = helpers;
+    ++job_generation_;
+  }
+  job_ready_.notify_all();
+  task(0, thread_count);
+  std::unique_lock<std::mutex> lock(job_mutex_);
+  job_done_.wait(lock, [&] { return job_unfinished_ == 0; });
+  job_ = nullptr;
+}
+
+void ComputeThreads::HelperLoop() {
+  long seen = 0;
+  std::unique_lock<std::mutex> lock(job_mutex_);
+  for (;;) {
+    job_ready_.wait(lock, [&] { return stopping_ || (job_generation_ != seen && job_next_index_ < job_threads_); });
+    if (stopping_) return;
+    seen = job_generation_;
+    const int index = job_next_index_++;
+    const std::function<void(int, int)>* task = job_;
+    const int threads = job_threads_;
+    lock.unlock();
+    (*task)(index, threads);
+    lock.lock();
+    if (--job_unfinished_ == 0) job_done_.notify_all();
+  }
+}
+
+}  // namespace vrnn
