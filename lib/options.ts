@@ -2,15 +2,24 @@
 import { describe } from './tensor';
 
 export function checkOptionsObject(value: unknown, allowed: readonly string[], name: string): Record<string, unknown> {
-  if (value === undefined) return {};
+  if (value === undefined) return EMPTY;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${name}: expected an options object, got ${describe(value)}`);
   }
-  const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    throw new TypeError(`${name}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; expected ${allowed.join(', ')}`);
+  // A plain loop: this runs on every forward call, where allocations show in the per-call overhead.
+  for (const key in value) {
+    if (!allowed.includes(key)) return throwUnknown(value, allowed, name);
   }
   return value as Record<string, unknown>;
+}
+
+const EMPTY: Record<string, unknown> = Object.freeze({});
+
+function throwUnknown(value: object, allowed: readonly string[], name: string): never {
+  const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
+  {
+    throw new TypeError(`${name}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; expected ${allowed.join(', ')}`);
+  }
 }
 
 export function positiveInteger(value: unknown, name: string): number {

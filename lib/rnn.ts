@@ -164,13 +164,17 @@ function outputBuffer(given: unknown, size: number, name: string): Float32Array 
   return buffer;
 }
 
-function checkNoOverlap(outputs: Record<string, ArrayBufferView>, inputs: Record<string, ArrayBufferView | null>): void {
-  const all = { ...inputs, ...outputs };
-  for (const [outName, out] of Object.entries(outputs)) {
-    for (const [name, other] of Object.entries(all)) {
-      if (name !== outName && other && overlaps(out, other)) throw new RangeError(`${outName}: overlaps ${name}; use separate buffers`);
-    }
-  }
+function checkOutputApart(out: ArrayBufferView, outName: string, other: ArrayBufferView | null, name: string): void {
+  if (other && overlaps(out, other)) throw new RangeError(`${outName}: overlaps ${name}; use separate buffers`);
+}
+
+// The kernel reads the inputs while it writes the outputs: they must not share bytes.
+function checkNoOverlap(call: NativeCall): void {
+  checkOutputApart(call.output, 'out.output', call.input, 'input');
+  checkOutputApart(call.output, 'out.output', call.h0, 'h0');
+  checkOutputApart(call.output, 'out.output', call.hn, 'out.hn');
+  checkOutputApart(call.hn, 'out.hn', call.input, 'input');
+  checkOutputApart(call.hn, 'out.hn', call.h0, 'h0');
 }
 
 export class RNN {
@@ -253,7 +257,7 @@ export class RNN {
       output: outputBuffer(outs.output, sizeOf(outputShape), 'out.output'),
       hn: outputBuffer(outs.hn, sizeOf(hnShape), 'out.hn'),
     };
-    checkNoOverlap({ 'out.output': call.output, 'out.hn': call.hn }, { input: call.input, h0: call.h0 });
+    checkNoOverlap(call);
     this.run(call);
     return { output: { data: call.output, shape: outputShape }, hn: { data: call.hn, shape: hnShape } };
   }

@@ -14,22 +14,32 @@ namespace {
   throw Napi::RangeError::New(env, message);
 }
 
+// One napi_get_typedarray_info call gives type, length and data: this runs for every array
+// argument of every call, where each extra Node-API round trip shows in the per-call overhead.
 template <typename T>
 T* TypedArrayArg(const Napi::Value& value, const char* name, napi_typedarray_type type, const char* type_name,
                  std::size_t expected) {
   Napi::Env env = value.Env();
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
+  bool is_typed_array = false;
+  napi_is_typedarray(env, value, &is_typed_array);
+  napi_typedarray_type actual_type;
+  std::size_t length = 0;
+  void* data = nullptr;
+  napi_value buffer;
+  std::size_t offset = 0;
+  if (!is_typed_array ||
+      napi_get_typedarray_info(env, value, &actual_type, &length, &data, &buffer, &offset) != napi_ok ||
+      actual_type != type) {
     ThrowType(env, std::string(name) + ": expected a " + type_name);
   }
-  Napi::TypedArrayOf<T> array = value.As<Napi::TypedArrayOf<T>>();
-  if (array.ElementLength() != expected) {
-    if (expected > 0 && array.ElementLength() == 0 && array.ArrayBuffer().ByteLength() == 0) {
+  if (length != expected) {
+    if (expected > 0 && length == 0 && Napi::ArrayBuffer(env, buffer).ByteLength() == 0) {
       ThrowType(env, std::string(name) + ": the ArrayBuffer is detached (transferred) or empty");
     }
     ThrowRange(env, std::string(name) + ": expected " + std::to_string(expected) + " elements, got " +
-                        std::to_string(array.ElementLength()));
+                        std::to_string(length));
   }
-  return array.Data();
+  return static_cast<T*>(data);
 }
 
 bool IsAbsent(const Napi::Value& value) { return value.IsNull() || value.IsUndefined(); }

@@ -9,7 +9,7 @@ namespace {
 constexpr double kMinWorkForThreads = 2.0e6;
 // A recurrent step of at least this many multiply-adds (B*H*H) is worth splitting by columns
 // across threads that then meet at a barrier (~0.3 us) after every step.
-constexpr std::size_t kMinStepWorkForSplit = 1 << 17;
+constexpr std::size_t kMinStepWorkForSplit = 1 << 15;
 
 std::size_t CeilDiv(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
 
@@ -30,8 +30,7 @@ ForwardPass::ForwardPass(const RnnModel& model, const SequenceBatch& batch, Work
       layout_{batch.steps, batch.batch, batch.batch_first},
       nd_(model.spec().num_directions()),
       hidden_(model.spec().hidden_size),
-      kernel_(StepKernelFor(batch.kernel_path)),
-      next_task_(model.spec().num_layers) {}
+      kernel_(StepKernelFor(batch.kernel_path)) {}
 
 void ForwardPass::Run() {
   if (layout_.RowCount() == 0) return;
@@ -63,7 +62,7 @@ void ForwardPass::PlanTeams(int threads) {
     team.step = own_threads ? 2 : 1;
     const int group = own_threads ? (threads - dir + 1) / 2 : threads;
     team.size = split ? std::min(group, max_parts) : 1;
-    team.barrier = std::make_unique<SpinBarrier>(team.size);
+    if (team.size > 1) team.barrier = std::make_unique<SpinBarrier>(team.size);
   }
 }
 
@@ -75,8 +74,13 @@ void ForwardPass::Prepare(int threads) {
   ws_.zeros.assign(hidden_, 0.0f);
   SortByLength(batch_.lengths, layout_.batch, ws_.order);
   if (ws_.cursors.size() < static_cast<std::size_t>(threads) * 2) ws_.cursors.resize(threads * 2);
-  for (auto& counter : next_task_) counter.store(0);
-  all_threads_ = std::make_unique<SpinBarrier>(threads);
+  const std::size_t layers = spec_.num_layers;
+  if (ws_.task_counter_count < layers) {
+    ws_.task_counters = std::make_unique<std::atomic<std::size_t>[]>(layers);
+    ws_.task_counter_count = layers;
+  }
+  for (std::size_t layer = 0; layer < layers; ++layer) ws_.task_counters[layer].store(0);
+  if (threads > 1) all_threads_ = std::make_unique<SpinBarrier>(threads);
   PlanTeams(threads);
 }
 
@@ -94,7 +98,8 @@ void ForwardPass::Project(int layer, int /*thread*/) {
   const ProjectionArgs first = ProjectionFor(layer, 0);
   const std::size_t per_direction = ProjectionTaskCount(first);
   const std::size_t total = per_direction * nd_;
-  for (std::size_t task = next_task_[layer]++; task < total; task = next_task_[layer]++) {
+  std::atomic<std::size_t>& next_task = ws_.task_counters[layer];
+  for (std::size_t task = next_task++; task < total; task = next_task++) {
     const int dir = static_cast<int>(task / per_direction);
     RunProjectionTask(dir == 0 ? first : ProjectionFor(layer, dir), task % per_direction);
   }
@@ -142,7 +147,7 @@ DirectionJob ForwardPass::JobFor(int layer, int dir) const {
   const std::size_t state_offset = (static_cast<std::size_t>(layer) * nd_ + dir) * layout_.batch * hidden_;
   const bool reverse = spec_.is_reverse(dir);
   return {
-      {p.w_hh_t.data(), p.b_hh.data(), hidden_, PaddedStride(hidden_), spec_.activations[dir], spec_.clip},
+      {p.w_hh_t.data(), p.b_hh.data(), hidden_, spec_.activations[dir], spec_.clip},
       kernel_,
       reverse,
       reverse && spec_.outputs_in_processing_order,

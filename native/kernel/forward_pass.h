@@ -55,7 +55,6 @@ class ForwardPass {
   DirectionTeam teams_[2];
   bool interleave_ = false;  // one thread advances both directions step by step
   std::unique_ptr<SpinBarrier> all_threads_;
-  std::vector<std::atomic<std::size_t>> next_task_;  // per layer
 };
 
 }  // namespace vrnn

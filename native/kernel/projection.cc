@@ -9,7 +9,12 @@ namespace vrnn {
 namespace {
 
 // Rows per GEMM call: large enough to run near peak, small enough to share between threads.
-constexpr std::size_t kRowsPerTask = 512;
+// It follows the shape alone (never the thread count), so the results do too.
+std::size_t RowsPerTask(std::size_t rows) {
+  constexpr std::size_t kMin = 32;
+  constexpr std::size_t kMax = 512;
+  return std::min(kMax, std::max(kMin, (rows / 8 + kMin - 1) / kMin * kMin));
+}
 
 bool AllSequencesFull(const ProjectionArgs& a) {
   if (a.lengths == nullptr) return true;
@@ -19,10 +24,28 @@ bool AllSequencesFull(const ProjectionArgs& a) {
   return true;
 }
 
+// Below this many multiply-adds a plain loop beats sgemm's fixed cost per call (the path is
+// chosen by the shape alone, so results stay the same for every thread count).
+constexpr std::size_t kMaxPlainLoopWork = 1024;
+
+void ProjectRowsPlain(const ProjectionArgs& a, std::size_t first_row, std::size_t row_count, std::size_t row_step) {
+  for (std::size_t r = 0; r < row_count; ++r) {
+    const float* x = a.input + (first_row + r * row_step) * a.input_width;
+    float* out = a.projection + (first_row + r * row_step) * a.hidden;
+    for (std::size_t j = 0; j < a.hidden; ++j) {
+      const float* w = a.w_ih + j * a.input_width;
+      float sum = 0.0f;
+      for (std::size_t k = 0; k < a.input_width; ++k) sum += x[k] * w[k];
+      out[j] = a.b_ih[j] + sum;
+    }
+  }
+}
+
 // C = bias rows, then C += A W_ih^T: folding b_ih into the GEMM's beta keeps PyTorch's grouping
 // (x W_ih^T + b_ih) + (h W_hh^T + b_hh). Rows first_row, first_row + row_step, ... of the layout.
 void ProjectRows(const ProjectionArgs& a, std::size_t first_row, std::size_t row_count, std::size_t row_step) {
   const std::size_t h = a.hidden;
+  if (row_count * a.input_width * h <= kMaxPlainLoopWork) return ProjectRowsPlain(a, first_row, row_count, row_step);
   const std::size_t lda = row_step * a.input_width;
   const std::size_t ldc = row_step * h;
   float* out = a.projection + first_row * h;
@@ -41,7 +64,8 @@ void ProjectRows(const ProjectionArgs& a, std::size_t first_row, std::size_t row
 std::size_t ProjectionTaskCount(const ProjectionArgs& a) {
   if (a.layout.RowCount() == 0) return 0;
   if (!AllSequencesFull(a)) return a.layout.batch;
-  return (a.layout.RowCount() + kRowsPerTask - 1) / kRowsPerTask;
+  const std::size_t per_task = RowsPerTask(a.layout.RowCount());
+  return (a.layout.RowCount() + per_task - 1) / per_task;
 }
 
 void RunProjectionTask(const ProjectionArgs& a, std::size_t task) {
@@ -49,8 +73,9 @@ void RunProjectionTask(const ProjectionArgs& a, std::size_t task) {
     ProjectRows(a, a.layout.SequenceStart(task), static_cast<std::size_t>(a.lengths[task]), a.layout.StepStride());
     return;
   }
-  const std::size_t first = task * kRowsPerTask;
-  ProjectRows(a, first, std::min(kRowsPerTask, a.layout.RowCount() - first), 1);
+  const std::size_t per_task = RowsPerTask(a.layout.RowCount());
+  const std::size_t first = task * per_task;
+  ProjectRows(a, first, std::min(per_task, a.layout.RowCount() - first), 1);
 }
 
 }  // namespace vrnn

@@ -11,12 +11,12 @@ void CopyOrZero(std::vector<float>& to, const float* from, std::size_t count, st
   if (from != nullptr) std::copy(from, from + count, to.begin());
 }
 
-// Row k of the result holds column k of W_hh, so the step kernel's inner loop reads contiguously.
-void TransposePadded(const float* from, std::size_t n, std::size_t stride, std::vector<float>& to) {
-  to.assign(n * stride, 0.0f);
-  if (from == nullptr) return;
-  for (std::size_t r = 0; r < n; ++r) {
-    for (std::size_t c = 0; c < n; ++c) to[c * stride + r] = from[r * n + c];
+// W_hh transposed into the step kernels' panel layout (see PackedIndex), zero-padded.
+void PackRecurrent(const float* w_hh, std::size_t n, std::vector<float>& to) {
+  to.assign(n * PaddedColumns(n), 0.0f);
+  if (w_hh == nullptr) return;
+  for (std::size_t j = 0; j < n; ++j) {
+    for (std::size_t k = 0; k < n; ++k) to[PackedIndex(n, k, j)] = w_hh[j * n + k];
   }
 }
 
@@ -32,13 +32,12 @@ RnnModel::RnnModel(const RnnSpec& spec) : spec_(spec) {
 void RnnModel::SetWeights(int layer, int dir, const float* w_ih, const float* w_hh, const float* b_ih,
                           const float* b_hh) {
   const std::size_t h = spec_.hidden_size;
-  const std::size_t stride = PaddedStride(h);
   const std::size_t in = spec_.layer_input_size(layer);
   DirectionParameters& p = parameters_[static_cast<std::size_t>(layer) * spec_.num_directions() + dir];
   CopyOrZero(p.w_ih, w_ih, h * in, h * in);
-  TransposePadded(w_hh, h, stride, p.w_hh_t);
+  PackRecurrent(w_hh, h, p.w_hh_t);
   CopyOrZero(p.b_ih, b_ih, h, h);
-  CopyOrZero(p.b_hh, b_hh, h, stride);
+  CopyOrZero(p.b_hh, b_hh, h, PaddedColumns(h));
 }
 
 const DirectionParameters& RnnModel::Parameters(int layer, int dir) const {

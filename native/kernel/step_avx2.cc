@@ -57,16 +57,16 @@ VRNN_AVX2 inline __m256i ColumnMask(std::size_t j, std::size_t end) {
 }
 
 template <int R, int C>
-VRNN_AVX2 void Block(const PackedStepWeights& w, const StepRows& rows, std::size_t r0, std::size_t j0,
+VRNN_AVX2 void Block(const PackedStepWeights& w, const StepRows& rows, const float* panel, std::size_t r0, std::size_t j0,
                      std::size_t col_end, const Epilogue& e) {
   __m256 acc[R][C];
   for (int r = 0; r < R; ++r)
     for (int c = 0; c < C; ++c) acc[r][c] = _mm256_setzero_ps();
   const float* h[R];
   for (int r = 0; r < R; ++r) h[r] = rows.h_prev[r0 + r];
-  const float* w_col = w.w_hh_t + j0;
+  const float* w_col = panel + j0;
   for (std::size_t k = 0; k < w.hidden; ++k) {
-    const float* w_row = w_col + k * w.stride;
+    const float* w_row = w_col + k * kPanelWidth;
     __m256 wv[C];
     for (int c = 0; c < C; ++c) wv[c] = _mm256_loadu_ps(w_row + 8 * c);
     for (int r = 0; r < R; ++r) {
@@ -86,7 +86,7 @@ VRNN_AVX2 void Block(const PackedStepWeights& w, const StepRows& rows, std::size
   }
 }
 
-using BlockFn = void (*)(const PackedStepWeights&, const StepRows&, std::size_t, std::size_t, std::size_t,
+using BlockFn = void (*)(const PackedStepWeights&, const StepRows&, const float*, std::size_t, std::size_t, std::size_t,
                         const Epilogue&);
 
 template <int R, int... C>
@@ -95,13 +95,13 @@ constexpr std::array<BlockFn, sizeof...(C)> BlocksUpTo(std::integer_sequence<int
 }
 
 template <int R, int CMax>
-VRNN_AVX2 void RowBlock(const PackedStepWeights& w, const StepRows& rows, std::size_t r0, std::size_t col_begin,
+VRNN_AVX2 void RowBlock(const PackedStepWeights& w, const StepRows& rows, const float* panel, std::size_t r0, std::size_t col_begin,
                         std::size_t col_end, const Epilogue& e) {
   static constexpr auto kBlocks = BlocksUpTo<R>(std::make_integer_sequence<int, CMax>{});
   std::size_t j = col_begin;
-  for (; j + 8 * CMax <= col_end; j += 8 * CMax) Block<R, CMax>(w, rows, r0, j, col_end, e);
+  for (; j + 8 * CMax <= col_end; j += 8 * CMax) Block<R, CMax>(w, rows, panel, r0, j, col_end, e);
   const std::size_t vectors = (col_end - j + 7) / 8;
-  if (vectors > 0) kBlocks[vectors - 1](w, rows, r0, j, col_end, e);
+  if (vectors > 0) kBlocks[vectors - 1](w, rows, panel, r0, j, col_end, e);
 }
 
 }  // namespace
@@ -110,10 +110,12 @@ VRNN_AVX2 void StepAvx2(const PackedStepWeights& w, const StepRows& rows, std::s
   const bool fused = FusedInRegisters(w.activation.kind);
   Epilogue e{_mm256_set1_ps(w.clip), _mm256_set1_ps(-w.clip), fused && std::isfinite(w.clip),
              fused ? w.activation.kind : ActivationKind::kAffine};
-  std::size_t r = 0;
-  for (; r + 4 <= rows.count; r += 4) RowBlock<4, 3>(w, rows, r, col_begin, col_end, e);
-  if (r + 2 <= rows.count) { RowBlock<2, 5>(w, rows, r, col_begin, col_end, e); r += 2; }
-  if (r < rows.count) RowBlock<1, 8>(w, rows, r, col_begin, col_end, e);
+  ForEachPanel(w, col_begin, col_end, [&](const float* base, std::size_t begin, std::size_t end) {
+    std::size_t r = 0;
+    for (; r + 4 <= rows.count; r += 4) RowBlock<4, 3>(w, rows, base, r, begin, end, e);
+    if (r + 2 <= rows.count) { RowBlock<2, 5>(w, rows, base, r, begin, end, e); r += 2; }
+    if (r < rows.count) RowBlock<1, 8>(w, rows, base, r, begin, end, e);
+  });
   if (fused) return;
   for (std::size_t i = 0; i < rows.count; ++i) {
     ClipAndActivateRow(w.activation, w.clip, rows.out[i] + col_begin, col_end - col_begin);

@@ -61,16 +61,16 @@ VRNN_AVX512 inline __mmask16 ColumnMask(std::size_t j, std::size_t end) {
 }
 
 template <int R, int C>
-VRNN_AVX512 void Block(const PackedStepWeights& w, const StepRows& rows, std::size_t r0, std::size_t j0,
+VRNN_AVX512 void Block(const PackedStepWeights& w, const StepRows& rows, const float* panel, std::size_t r0, std::size_t j0,
                        std::size_t col_end, const Epilogue& e) {
   __m512 acc[R][C];
   for (int r = 0; r < R; ++r)
     for (int c = 0; c < C; ++c) acc[r][c] = _mm512_setzero_ps();
   const float* h[R];
   for (int r = 0; r < R; ++r) h[r] = rows.h_prev[r0 + r];
-  const float* w_col = w.w_hh_t + j0;
+  const float* w_col = panel + j0;
   for (std::size_t k = 0; k < w.hidden; ++k) {
-    const float* w_row = w_col + k * w.stride;
+    const float* w_row = w_col + k * kPanelWidth;
     __m512 wv[C];
     for (int c = 0; c < C; ++c) wv[c] = _mm512_loadu_ps(w_row + 16 * c);
     for (int r = 0; r < R; ++r) {
@@ -90,7 +90,7 @@ VRNN_AVX512 void Block(const PackedStepWeights& w, const StepRows& rows, std::si
   }
 }
 
-using BlockFn = void (*)(const PackedStepWeights&, const StepRows&, std::size_t, std::size_t, std::size_t,
+using BlockFn = void (*)(const PackedStepWeights&, const StepRows&, const float*, std::size_t, std::size_t, std::size_t,
                         const Epilogue&);
 
 template <int R, int... C>
@@ -100,13 +100,13 @@ constexpr std::array<BlockFn, sizeof...(C)> BlocksUpTo(std::integer_sequence<int
 
 // Full blocks of CMax vectors, then one narrower block for the remaining columns.
 template <int R, int CMax>
-VRNN_AVX512 void RowBlock(const PackedStepWeights& w, const StepRows& rows, std::size_t r0, std::size_t col_begin,
+VRNN_AVX512 void RowBlock(const PackedStepWeights& w, const StepRows& rows, const float* panel, std::size_t r0, std::size_t col_begin,
                           std::size_t col_end, const Epilogue& e) {
   static constexpr auto kBlocks = BlocksUpTo<R>(std::make_integer_sequence<int, CMax>{});
   std::size_t j = col_begin;
-  for (; j + 16 * CMax <= col_end; j += 16 * CMax) Block<R, CMax>(w, rows, r0, j, col_end, e);
+  for (; j + 16 * CMax <= col_end; j += 16 * CMax) Block<R, CMax>(w, rows, panel, r0, j, col_end, e);
   const std::size_t vectors = (col_end - j + 15) / 16;
-  if (vectors > 0) kBlocks[vectors - 1](w, rows, r0, j, col_end, e);
+  if (vectors > 0) kBlocks[vectors - 1](w, rows, panel, r0, j, col_end, e);
 }
 
 }  // namespace
@@ -117,11 +117,13 @@ VRNN_AVX512 void StepAvx512(const PackedStepWeights& w, const StepRows& rows, st
   Epilogue e{_mm512_set1_ps(w.clip), _mm512_set1_ps(-w.clip), fused && std::isfinite(w.clip),
              fused ? w.activation.kind : ActivationKind::kAffine};
   // Fewer rows leave registers for more columns: enough independent FMA chains either way.
-  std::size_t r = 0;
-  for (; r + 8 <= rows.count; r += 8) RowBlock<8, 3>(w, rows, r, col_begin, col_end, e);
-  if (r + 4 <= rows.count) { RowBlock<4, 4>(w, rows, r, col_begin, col_end, e); r += 4; }
-  if (r + 2 <= rows.count) { RowBlock<2, 6>(w, rows, r, col_begin, col_end, e); r += 2; }
-  if (r < rows.count) RowBlock<1, 8>(w, rows, r, col_begin, col_end, e);
+  ForEachPanel(w, col_begin, col_end, [&](const float* base, std::size_t begin, std::size_t end) {
+    std::size_t r = 0;
+    for (; r + 8 <= rows.count; r += 8) RowBlock<8, 3>(w, rows, base, r, begin, end, e);
+    if (r + 4 <= rows.count) { RowBlock<4, 4>(w, rows, base, r, begin, end, e); r += 4; }
+    if (r + 2 <= rows.count) { RowBlock<2, 6>(w, rows, base, r, begin, end, e); r += 2; }
+    if (r < rows.count) RowBlock<1, 8>(w, rows, base, r, begin, end, e);
+  });
   if (fused) return;
   for (std::size_t i = 0; i < rows.count; ++i) {
     ClipAndActivateRow(w.activation, w.clip, rows.out[i] + col_begin, col_end - col_begin);

@@ -16,18 +16,38 @@ namespace vrnn {
 // Columns are split between threads at multiples of this (one AVX-512 vector).
 constexpr std::size_t kColumnAlign = 16;
 
-inline std::size_t PaddedStride(std::size_t hidden) {
-  return (hidden + kColumnAlign - 1) / kColumnAlign * kColumnAlign;
+// W_hh^T is stored in panels of this many columns, each panel [H, kPanelWidth] contiguous, so a
+// step streams every panel sequentially (measured 1.8x faster than plain rows at H = 256, B = 1,
+// where re-reading W_hh from L2 is the whole cost).
+constexpr std::size_t kPanelWidth = 128;
+
+inline std::size_t PaddedColumns(std::size_t hidden) {
+  return (hidden + kPanelWidth - 1) / kPanelWidth * kPanelWidth;
+}
+
+// Where element (k, j) of W_hh^T lives in the packed layout.
+inline std::size_t PackedIndex(std::size_t hidden, std::size_t k, std::size_t j) {
+  return (j / kPanelWidth) * kPanelWidth * hidden + k * kPanelWidth + j % kPanelWidth;
 }
 
 struct PackedStepWeights {
-  const float* w_hh_t;  // [H, stride]: row k holds W_hh[:, k], zero-padded to the stride
-  const float* b_hh;    // [stride], zero-padded
+  const float* w_hh_t;  // [PaddedColumns(H) / kPanelWidth][H][kPanelWidth] panels, zero-padded
+  const float* b_hh;    // [PaddedColumns(H)], zero-padded
   std::size_t hidden;   // H
-  std::size_t stride;   // PaddedStride(H)
   Activation activation;
   float clip;           // +infinity for none
 };
+
+// Calls fn(panel_base, begin, end) for each panel's share of [col_begin, col_end); element (k, j)
+// of that panel is panel_base[k * kPanelWidth + j].
+template <typename Fn>
+inline void ForEachPanel(const PackedStepWeights& w, std::size_t col_begin, std::size_t col_end, Fn fn) {
+  for (std::size_t panel = col_begin / kPanelWidth * kPanelWidth; panel < col_end; panel += kPanelWidth) {
+    const std::size_t begin = panel > col_begin ? panel : col_begin;
+    const std::size_t end = panel + kPanelWidth < col_end ? panel + kPanelWidth : col_end;
+    fn(w.w_hh_t + panel * w.hidden - panel, begin, end);
+  }
+}
 
 struct StepRows {
   const float* const* h_prev;

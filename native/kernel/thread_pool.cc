@@ -58,23 +58,41 @@ ComputeThreads::~ComputeThreads() {
 
 void ComputeThreads::set_max_threads(int threads) {
   max_threads_.store(std::max(1, threads));
+  std::lock_guard<std::mutex> lock(mutex_);
   slot_freed_.notify_all();
 }
 
 int ComputeThreads::AcquireSlots(int wanted) {
+  // Fast path without the mutex: one slot when one is free (every small call takes this).
+  if (wanted == 1) {
+    int busy = busy_slots_.load();
+    while (busy < max_threads_.load()) {
+      if (busy_slots_.compare_exchange_weak(busy, busy + 1)) return 1;
+    }
+  }
   std::unique_lock<std::mutex> lock(mutex_);
-  slot_freed_.wait(lock, [&] { return busy_slots_ < max_threads_.load(); });
-  const int slots = std::max(1, std::min(wanted, max_threads_.load() - busy_slots_));
-  busy_slots_ += slots;
+  ++waiters_;
+  int slots = 0;
+  slot_freed_.wait(lock, [&] {
+    int busy = busy_slots_.load();
+    while (busy < max_threads_.load()) {
+      const int take = std::max(1, std::min(wanted, max_threads_.load() - busy));
+      if (busy_slots_.compare_exchange_weak(busy, busy + take)) {
+        slots = take;
+        return true;
+      }
+    }
+    return false;
+  });
+  --waiters_;
   return slots;
 }
 
 void ComputeThreads::ReleaseSlots(int slots) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    busy_slots_ -= slots;
-  }
-  slot_freed_.notify_all();
+  busy_slots_.fetch_sub(slots);
+  // Taking the mutex orders the release before a waiter's re-check, so no wake-up is lost.
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (waiters_ > 0) slot_freed_.notify_all();
 }
 
 ComputeLease ComputeThreads::Lease(int wanted) {

@@ -73,7 +73,8 @@ class ComputeThreads {
   std::atomic<int> max_threads_;
   std::mutex mutex_;
   std::condition_variable slot_freed_;
-  int busy_slots_ = 0;
+  std::atomic<int> busy_slots_{0};
+  int waiters_ = 0;  // guarded by mutex_
 
   // The helpers serve one multi-threaded call at a time (guarded by helpers_busy_).
   std::mutex helpers_busy_;

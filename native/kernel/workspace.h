@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstddef>
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "recurrence.h"
@@ -16,6 +18,8 @@ struct Workspace {
   std::vector<float> zeros;             // [H]: the state and output before the first step
   std::vector<int32_t> order;           // [B]: sequences by decreasing length
   std::vector<RecurrenceCursor> cursors;  // [threads * 2]: one per thread and direction
+  std::unique_ptr<std::atomic<std::size_t>[]> task_counters;  // [layers]: next projection task
+  std::size_t task_counter_count = 0;
 
   // Grows a buffer to at least `size` elements; never shrinks, so steady state is allocation-free.
   template <typename T>
