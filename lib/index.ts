@@ -7,3 +7,5 @@ export { RNNStream } from './stream';
 export type { StreamOptions } from './stream';
 export { SimpleRNN, Dense } from './keras';
 export type { SimpleRNNOptions, SimpleRNNCallOptions, DenseOptions, DenseActivation } from './keras';
+export { getKernelPath, getNumThreads, setKernelPath, setNumThreads, supportedKernelPaths } from './runtime';
+export type { KernelPath } from './runtime';

@@ -30,6 +30,13 @@ interface Addon {
   NativeRnn: new (spec: NativeSpec) => NativeRnn;
   dense(input: Float32Array, rows: number, inDim: number, kernel: Float32Array, bias: Float32Array | null, units: number,
     activation: number | 'softmax', alpha: number, beta: number, output: Float32Array): void;
+  setNumThreads(threads: number): void;
+  getNumThreads(): number;
+  setKernelPath(path: string): void;
+  getKernelPath(): 'avx512' | 'avx2' | 'portable';
+  supportedKernelPaths(): Array<'avx512' | 'avx2' | 'portable'>;
+  /** C = A B, row-major, with OpenBLAS on `threads` threads for this call (the benchmark's peak). */
+  sgemm(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, threads: number): void;
 }
 
 const packageRoot = path.resolve(__dirname, '..');
