@@ -34,7 +34,10 @@ VRNN_AVX2 inline __m256 Tanh8(__m256 a) {
   const __m256 result = _mm256_div_ps(p, q);
   const __m256 abs_a = _mm256_and_ps(a, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
   const __m256 tiny = _mm256_cmp_ps(abs_a, _mm256_set1_ps(0.0004f), _CMP_LT_OQ);
-  return _mm256_blendv_ps(result, a, tiny);
+  // Past 9.5 float tanh is exactly +-1; the rational function stops one ulp short.
+  const __m256 saturated = _mm256_cmp_ps(abs_a, _mm256_set1_ps(9.5f), _CMP_GT_OQ);
+  const __m256 one = _mm256_or_ps(_mm256_set1_ps(1.0f), _mm256_and_ps(a, _mm256_set1_ps(-0.0f)));
+  return _mm256_blendv_ps(_mm256_blendv_ps(result, a, tiny), one, saturated);
 }
 
 struct Epilogue {

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <utility>
 
 #define VRNN_AVX512 __attribute__((target("avx512f,fma")))
@@ -39,7 +40,11 @@ VRNN_AVX512 inline __m512 Tanh16(__m512 a) {
   // Near zero tanh(x) = x to float precision; keeping x there preserves the relative accuracy.
   const __m512 abs_a = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(a), _mm512_set1_epi32(0x7fffffff)));
   const __mmask16 tiny = _mm512_cmp_ps_mask(abs_a, _mm512_set1_ps(0.0004f), _CMP_LT_OQ);
-  return _mm512_mask_blend_ps(tiny, result, a);
+  // Past 9.5 float tanh is exactly +-1; the rational function stops one ulp short.
+  const __mmask16 saturated = _mm512_cmp_ps_mask(abs_a, _mm512_set1_ps(9.5f), _CMP_GT_OQ);
+  const __m512 one = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(_mm512_set1_ps(1.0f)),
+      _mm512_and_si512(_mm512_castps_si512(a), _mm512_set1_epi32(INT32_MIN))));
+  return _mm512_mask_blend_ps(saturated, _mm512_mask_blend_ps(tiny, result, a), one);
 }
 
 struct Epilogue {

@@ -1,0 +1,167 @@
+// The kernel's own tests, without Node: plain C++ over the kernel API. Built by CMake
+// (`kernel_tests`), run by CI and under valgrind/LeakSanitizer. Prints the vectorized tanh's
+// measured error, which the README quotes.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "../kernel/rnn_model.h"
+#include "../kernel/step_kernel.h"
+#include "../kernel/thread_pool.h"
+
+namespace {
+
+int passed = 0;
+int failed = 0;
+
+void Check(bool ok, const char* what) {
+  if (ok) {
+    ++passed;
+  } else {
+    ++failed;
+    std::printf("FAIL: %s\n", what);
+  }
+}
+
+int64_t UlpDistance(float a, float b) {
+  int32_t ia, ib;
+  std::memcpy(&ia, &a, 4);
+  std::memcpy(&ib, &b, 4);
+  if (ia < 0) ia = INT32_MIN - ia;
+  if (ib < 0) ib = INT32_MIN - ib;
+  return std::llabs(static_cast<int64_t>(ia) - ib);
+}
+
+// With W_hh = 0 and zero bias the step is act(projected): the path's activation alone.
+void ActivateThroughStep(vrnn::KernelPath path, vrnn::ActivationKind kind, const std::vector<float>& in,
+                         std::vector<float>& out) {
+  const std::size_t n = in.size();
+  std::vector<float> w(n * vrnn::PaddedColumns(n), 0.0f), b(vrnn::PaddedColumns(n), 0.0f), h(n, 0.0f);
+  out.assign(n, 0.0f);
+  const float* h_rows[1] = {h.data()};
+  const float* p_rows[1] = {in.data()};
+  float* out_rows[1] = {out.data()};
+  vrnn::PackedStepWeights weights{w.data(), b.data(), n, {kind, 0, 0}, INFINITY};
+  vrnn::StepKernelFor(path)(weights, {h_rows, p_rows, out_rows, 1}, 0, n);
+}
+
+void TestTanhError(vrnn::KernelPath path) {
+  std::vector<float> x;
+  for (float v = -12.0f; v <= 12.0f; v += 0.00037f) x.push_back(v);
+  for (float v = 1e-8f; v < 1e-2f; v *= 1.01f) { x.push_back(v); x.push_back(-v); }
+  std::vector<float> y;
+  ActivateThroughStep(path, vrnn::ActivationKind::kTanh, x, y);
+  int64_t max_ulp = 0;
+  double max_abs = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const float want = static_cast<float>(std::tanh(static_cast<double>(x[i])));
+    max_ulp = std::max(max_ulp, UlpDistance(y[i], want));
+    max_abs = std::max(max_abs, std::fabs(static_cast<double>(y[i]) - want));
+  }
+  std::printf("tanh on %-8s over %zu points in [-12, 12]: max error %lld ulp, %.3g absolute\n",
+              vrnn::KernelPathName(path), x.size(), static_cast<long long>(max_ulp), max_abs);
+  Check(max_ulp <= 8, "tanh within 8 ulp");
+  std::vector<float> special = {NAN, INFINITY, -INFINITY, 0.0f, -0.0f};
+  ActivateThroughStep(path, vrnn::ActivationKind::kTanh, special, y);
+  Check(std::isnan(y[0]) && y[1] == 1.0f && y[2] == -1.0f && y[3] == 0.0f, "tanh of NaN, +-Inf and 0");
+}
+
+vrnn::RnnModel RandomModel(std::mt19937& rng, int hidden, int layers, vrnn::Direction direction) {
+  vrnn::RnnSpec spec;
+  spec.input_size = 13;
+  spec.hidden_size = hidden;
+  spec.num_layers = layers;
+  spec.direction = direction;
+  vrnn::RnnModel model(spec);
+  // PyTorch's initialisation scale: larger weights make the recurrence chaotic, amplifying
+  // rounding differences step after step beyond any fixed tolerance.
+  const float bound = 1.0f / std::sqrt(static_cast<float>(hidden));
+  std::uniform_real_distribution<float> u(-bound, bound);
+  for (int l = 0; l < layers; ++l) {
+    for (int d = 0; d < spec.num_directions(); ++d) {
+      std::vector<float> w_ih(hidden * spec.layer_input_size(l)), w_hh(hidden * hidden), b(hidden);
+      for (float& v : w_ih) v = u(rng);
+      for (float& v : w_hh) v = u(rng);
+      for (float& v : b) v = u(rng);
+      model.SetWeights(l, d, w_ih.data(), w_hh.data(), b.data(), b.data());
+    }
+  }
+  return model;
+}
+
+std::vector<float> RunModel(const vrnn::RnnModel& model, const std::vector<float>& x, std::size_t steps,
+                            std::size_t batch, vrnn::KernelPath path, int threads) {
+  const vrnn::RnnSpec& spec = model.spec();
+  std::vector<float> out(steps * batch * spec.num_directions() * spec.hidden_size);
+  std::vector<float> hn(spec.num_layers * spec.num_directions() * batch * spec.hidden_size);
+  vrnn::SequenceBatch call;
+  call.input = x.data();
+  call.steps = steps;
+  call.batch = batch;
+  call.output = out.data();
+  call.hn = hn.data();
+  call.kernel_path = path;
+  call.max_threads = threads;
+  vrnn::Workspace workspace;
+  model.Forward(call, workspace);
+  out.insert(out.end(), hn.begin(), hn.end());
+  return out;
+}
+
+void TestPathsAndThreads() {
+  std::mt19937 rng(7);
+  for (int hidden : {5, 64, 200, 300}) {
+    const vrnn::RnnModel model = RandomModel(rng, hidden, 2, vrnn::Direction::kBidirectional);
+    const std::size_t steps = 9, batch = 11;
+    std::vector<float> x(steps * batch * 13);
+    std::uniform_real_distribution<float> u(-1, 1);
+    for (float& v : x) v = u(rng);
+    const std::vector<float> reference = RunModel(model, x, steps, batch, vrnn::KernelPath::kPortable, 1);
+    for (vrnn::KernelPath path : {vrnn::KernelPath::kAvx2, vrnn::KernelPath::kAvx512}) {
+      if (!vrnn::KernelPathSupported(path)) continue;
+      const std::vector<float> one = RunModel(model, x, steps, batch, path, 1);
+      bool close = true;
+      for (std::size_t i = 0; i < one.size(); ++i) {
+        const bool ok = std::fabs(one[i] - reference[i]) <= 1e-5f + 1e-4f * std::fabs(reference[i]);
+        if (!ok && close) std::printf("  hidden %d index %zu: %.9g vs %.9g\n", hidden, i, one[i], reference[i]);
+        close &= ok;
+      }
+      Check(close, "SIMD path within tolerance of the portable path");
+      for (int threads : {2, 3}) {
+        Check(RunModel(model, x, steps, batch, path, threads) == one, "same bits for every thread count");
+      }
+    }
+  }
+}
+
+void TestBarrierAndBudget() {
+  vrnn::ComputeThreads::Instance().set_max_threads(3);
+  std::vector<int> counts(3, 0);
+  vrnn::ComputeLease lease = vrnn::ComputeThreads::Instance().Lease(3);
+  const int threads = lease.threads();
+  vrnn::SpinBarrier used(threads);
+  lease.Run([&](int index, int) {
+    for (int round = 0; round < 1000; ++round) {
+      ++counts[index];
+      used.Wait();
+    }
+  });
+  bool all = true;
+  for (int i = 0; i < threads; ++i) all &= counts[i] == 1000;
+  Check(threads >= 1 && threads <= 3 && all, "every leased thread runs every round");
+}
+
+}  // namespace
+
+int main() {
+  for (vrnn::KernelPath path : {vrnn::KernelPath::kPortable, vrnn::KernelPath::kAvx2, vrnn::KernelPath::kAvx512}) {
+    if (vrnn::KernelPathSupported(path)) TestTanhError(path);
+  }
+  TestPathsAndThreads();
+  TestBarrierAndBudget();
+  std::printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
