@@ -18,6 +18,7 @@
         "native/binding/dense_binding.cc",
         "native/binding/js_args.cc",
         "native/binding/native_rnn.cc",
+        "native/binding/forward_async.cc",
         "native/binding/runtime_binding.cc",
         "native/binding/addon.cc"
       ],

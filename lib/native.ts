@@ -24,6 +24,10 @@ export interface NativeRnn {
     bIh: Float32Array | null, bHh: Float32Array | null): void;
   forward(input: Float32Array, steps: number, batch: number, batchFirst: boolean, h0: Float32Array | null,
     lengths: Int32Array | null, mask: Uint8Array | null, output: Float32Array, hn: Float32Array): void;
+  /** Copies the inputs, queues the work on the libuv pool; returns a function that cancels work not yet started. */
+  forwardAsync(input: Float32Array, steps: number, batch: number, batchFirst: boolean, h0: Float32Array | null,
+    lengths: Int32Array | null, mask: Uint8Array | null,
+    callback: (error: Error | null, output: ArrayBuffer, hn: ArrayBuffer, cancelled: boolean) => void): () => void;
 }
 
 interface Addon {

@@ -61,6 +61,13 @@ export interface ForwardOptions {
   out?: { output?: Float32Array; hn?: Float32Array };
 }
 
+export interface AsyncForwardOptions {
+  h0?: TensorLike | Float32Array | null;
+  lengths?: ArrayLike<number> | null;
+  /** Aborting rejects with an AbortError and drops the work if it has not started. */
+  signal?: AbortSignal;
+}
+
 export interface RNNOutput {
   output: Tensor;
   hn: Tensor;
@@ -82,6 +89,7 @@ export interface NativeCall {
 const RNN_OPTIONS = ['inputSize', 'hiddenSize', 'numLayers', 'nonlinearity', 'bias', 'batchFirst', 'bidirectional',
   'direction', 'activations', 'clip', 'layout', 'seed'] as const;
 const FORWARD_OPTIONS = ['h0', 'lengths', 'out'] as const;
+const ASYNC_FORWARD_OPTIONS = ['h0', 'lengths', 'signal'] as const;
 const DIRECTION_CODES: Record<Direction, number> = { forward: 0, reverse: 1, bidirectional: 2 };
 
 function resolveDirection(o: Record<string, unknown>): Direction {
@@ -155,6 +163,12 @@ function checkLengths(value: unknown, batch: number, steps: number): Int32Array 
     lengths[b] = length;
   }
   return lengths;
+}
+
+function checkSignal(value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof AbortSignal)) throw new TypeError(`signal: expected an AbortSignal, got ${describe(value)}`);
+  return value;
 }
 
 function outputBuffer(given: unknown, size: number, name: string): Float32Array {
@@ -245,21 +259,59 @@ export class RNN {
   forward(input: TensorLike, options?: ForwardOptions): RNNOutput {
     const o = checkOptionsObject(options, FORWARD_OPTIONS, 'forward options');
     const outs = checkOptionsObject(o.out ?? undefined, ['output', 'hn'], 'out');
+    const plan = this.plan(input, o);
+    const call: NativeCall = {
+      ...plan.call,
+      output: outputBuffer(outs.output, sizeOf(plan.outputShape), 'out.output'),
+      hn: outputBuffer(outs.hn, sizeOf(plan.hnShape), 'out.hn'),
+    };
+    checkNoOverlap(call);
+    this.run(call);
+    return { output: { data: call.output, shape: plan.outputShape }, hn: { data: call.hn, shape: plan.hnShape } };
+  }
+
+  /**
+   * forward() on the libuv thread pool: the event loop stays free. The inputs are copied when the
+   * call is made, so the caller may reuse or transfer its buffers at once; the results arrive in
+   * new buffers.
+   */
+  forwardAsync(input: TensorLike, options?: AsyncForwardOptions): Promise<RNNOutput> {
+    try {
+      const o = checkOptionsObject(options, ASYNC_FORWARD_OPTIONS, 'forwardAsync options');
+      const signal = checkSignal(o.signal);
+      signal?.throwIfAborted();
+      const { call, outputShape, hnShape } = this.plan(input, o);
+      return new Promise((resolve, reject) => {
+        const onAbort = () => {
+          cancel();
+          reject(signal!.reason);
+        };
+        const cancel = this.native.forwardAsync(call.input, call.steps, call.batch, call.batchFirst, call.h0, call.lengths,
+          call.mask, (error, output, hn) => {
+            signal?.removeEventListener('abort', onAbort);
+            if (error) reject(error);
+            else resolve({ output: { data: new Float32Array(output), shape: outputShape }, hn: { data: new Float32Array(hn), shape: hnShape } });
+          });
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Checks a call's input and options and works out the shapes of its results. */
+  private plan(input: TensorLike, o: Record<string, unknown>) {
     const x = toTensor(input, 'input');
     const { steps, batch, batched } = this.geometryOf(x);
     const outputShape = this.outputShape(steps, batch, batched);
     const hnShape = this.stateShape(batch, batched);
-    const h0 = o.h0 === undefined || o.h0 === null ? null : toTensorOfShape(o.h0, hnShape, 'h0').data;
-    const call: NativeCall = {
-      input: x.data, steps, batch, batchFirst: batched && this.config.batchFirst, h0,
+    const call = {
+      input: x.data, steps, batch, batchFirst: batched && this.config.batchFirst,
+      h0: o.h0 === undefined || o.h0 === null ? null : toTensorOfShape(o.h0, hnShape, 'h0').data,
       lengths: o.lengths === undefined || o.lengths === null ? null : checkLengths(o.lengths, batch, steps),
       mask: null,
-      output: outputBuffer(outs.output, sizeOf(outputShape), 'out.output'),
-      hn: outputBuffer(outs.hn, sizeOf(hnShape), 'out.hn'),
     };
-    checkNoOverlap(call);
-    this.run(call);
-    return { output: { data: call.output, shape: outputShape }, hn: { data: call.hn, shape: hnShape } };
+    return { call, outputShape, hnShape };
   }
 
   /** @internal runs a validated call on the kernel. */

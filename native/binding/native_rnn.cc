@@ -7,6 +7,7 @@
 
 #include "../kernel/thread_pool.h"
 #include "addon_data.h"
+#include "forward_async.h"
 #include "js_args.h"
 
 namespace vrnn_binding {
@@ -62,11 +63,12 @@ void CheckLengths(Napi::Env env, const int32_t* lengths, std::size_t batch, std:
 Napi::Function NativeRnn::Constructor(Napi::Env env) {
   return ObjectWrap<NativeRnn>::DefineClass(env, "NativeRnn",
                                             {InstanceMethod<&NativeRnn::SetWeights>("setWeights"),
-                                             InstanceMethod<&NativeRnn::Forward>("forward")});
+                                             InstanceMethod<&NativeRnn::Forward>("forward"),
+                                             InstanceMethod<&NativeRnn::ForwardAsync>("forwardAsync")});
 }
 
 NativeRnn::NativeRnn(const Napi::CallbackInfo& info) : ObjectWrap<NativeRnn>(info) {
-  model_ = std::make_unique<vrnn::RnnModel>(SpecFrom(info[0]));
+  model_ = std::make_shared<vrnn::RnnModel>(SpecFrom(info[0]));
 }
 
 Napi::Value NativeRnn::SetWeights(const Napi::CallbackInfo& info) {
@@ -75,15 +77,17 @@ Napi::Value NativeRnn::SetWeights(const Napi::CallbackInfo& info) {
   const int dir = static_cast<int>(IntegerArg(info[1], "direction", 0, spec.num_directions() - 1));
   const std::size_t h = spec.hidden_size;
   const std::size_t in = spec.layer_input_size(layer);
+  // An async call in flight holds the model: give it a copy so it keeps the weights it started with.
+  if (model_.use_count() > 1) model_ = std::make_shared<vrnn::RnnModel>(*model_);
   model_->SetWeights(layer, dir, Float32Arg(info[2], "weight_ih", CheckedProduct(info.Env(), h, in, "weight_ih")),
                      Float32Arg(info[3], "weight_hh", CheckedProduct(info.Env(), h, h, "weight_hh")),
                      OptionalFloat32Arg(info[4], "bias_ih", h), OptionalFloat32Arg(info[5], "bias_hh", h));
   return info.Env().Undefined();
 }
 
-Napi::Value NativeRnn::Forward(const Napi::CallbackInfo& info) {
+SequenceArgs ReadSequenceArgs(const Napi::CallbackInfo& info, const vrnn::RnnSpec& spec) {
   Napi::Env env = info.Env();
-  const vrnn::RnnSpec& spec = model_->spec();
+  SequenceArgs args;
   const std::size_t steps = IntegerArg(info[1], "steps", 0, kMaxBlasDimension);
   const std::size_t batch = IntegerArg(info[2], "batch", 0, kMaxBlasDimension);
   const std::size_t nd = spec.num_directions();
@@ -93,27 +97,40 @@ Napi::Value NativeRnn::Forward(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(env, "batch * row width: exceeds the 2^31-1 elements BLAS can stride over");
   }
   const std::size_t rows = CheckedProduct(env, steps, batch, "steps * batch");
-  const std::size_t states = CheckedProduct(env, spec.num_layers * nd * batch, h, "hn");
-
-  vrnn::SequenceBatch call;
+  args.input_size = CheckedProduct(env, rows, spec.input_size, "input");
+  args.output_size = CheckedProduct(env, rows, nd * h, "output");
+  args.state_size = CheckedProduct(env, CheckedProduct(env, spec.num_layers * nd, batch, "hn"), h, "hn");
+  vrnn::SequenceBatch& call = args.call;
   call.steps = steps;
   call.batch = batch;
-  call.input = Float32Arg(info[0], "input", CheckedProduct(env, rows, spec.input_size, "input"));
+  call.input = Float32Arg(info[0], "input", args.input_size);
   call.batch_first = BoolArg(info[3], "batchFirst");
-  call.h0 = OptionalFloat32Arg(info[4], "h0", states);
+  call.h0 = OptionalFloat32Arg(info[4], "h0", args.state_size);
   call.lengths = OptionalInt32Arg(info[5], "lengths", batch);
   call.mask = OptionalUint8Arg(info[6], "mask", rows);
-  call.output = Float32Arg(info[7], "output", CheckedProduct(env, rows, nd * h, "output"));
-  call.hn = Float32Arg(info[8], "hn", states);
   CheckLengths(env, call.lengths, batch, steps);
   call.kernel_path = DataOf(env).kernel_path;
   call.max_threads = vrnn::ComputeThreads::Instance().max_threads();
+  return args;
+}
+
+Napi::Value NativeRnn::Forward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SequenceArgs args = ReadSequenceArgs(info, model_->spec());
+  args.call.output = Float32Arg(info[7], "output", args.output_size);
+  args.call.hn = Float32Arg(info[8], "hn", args.state_size);
   try {
-    model_->Forward(call, workspace_);
+    model_->Forward(args.call, workspace_);
   } catch (const std::bad_alloc&) {
     throw Napi::RangeError::New(env, "forward: out of memory for the workspace of this call");
   }
   return env.Undefined();
+}
+
+Napi::Value NativeRnn::ForwardAsync(const Napi::CallbackInfo& info) {
+  SequenceArgs args = ReadSequenceArgs(info, model_->spec());
+  if (!info[7].IsFunction()) throw Napi::TypeError::New(info.Env(), "callback: expected a function");
+  return StartForwardWorker(info.Env(), model_, args, info[7].As<Napi::Function>());
 }
 
 }  // namespace vrnn_binding

@@ -7,6 +7,7 @@
 
 #include "../kernel/rnn_model.h"
 #include "../kernel/workspace.h"
+#include "sequence_args.h"
 
 namespace vrnn_binding {
 
@@ -21,8 +22,10 @@ class NativeRnn : public Napi::ObjectWrap<NativeRnn> {
   Napi::Value SetWeights(const Napi::CallbackInfo& info);
   // forward(input, steps, batch, batchFirst, h0 | null, lengths | null, mask | null, output, hn)
   Napi::Value Forward(const Napi::CallbackInfo& info);
+  // forwardAsync(input, steps, batch, batchFirst, h0 | null, lengths | null, mask | null, callback) -> cancel()
+  Napi::Value ForwardAsync(const Napi::CallbackInfo& info);
 
-  std::unique_ptr<vrnn::RnnModel> model_;
+  std::shared_ptr<vrnn::RnnModel> model_;
   vrnn::Workspace workspace_;
 };
 

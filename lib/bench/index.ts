@@ -1,0 +1,180 @@
+// `vanilla-rnn bench`: vanilla-rnn, onnxruntime-node and a plain TypeScript loop side by side on
+// issue 5's configs, against the machine's sgemm peak, in one process and one run.
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compareOutputs } from './agreement';
+import { type BenchConfig, flopsPerCall, selectConfigs } from './configs';
+import type { Engine } from './engine';
+import { type EventLoopDelay, withEventLoopDelay } from './event-loop';
+import { formatMarkdown, formatTime } from './format-table';
+import { describeMachine } from './machine';
+import { type OnnxRuntimeModule, createOnnxruntimeEngine, loadOnnxruntime, onnxruntimeVersion } from './onnxruntime-engine';
+import { type BenchPolicy, FULL, QUICK } from './policies';
+import type { BenchReport, ConfigResult, EngineName, EngineResult } from './report';
+import { type SgemmPeak, findSgemm, measureSgemmPeak } from './sgemm-peak';
+import { type ThreadControl, vanillaKernelPath, vanillaThreadControl } from './runtime-settings';
+import { type Timing, timeCall } from './timing';
+import { createTypescriptEngine } from './typescript-engine';
+import { createVanillaEngine } from './vanilla-engine';
+import { createWorkload, type Workload } from './workload';
+
+export type { BenchReport, ConfigResult, EngineName, EngineResult } from './report';
+export { BENCH_CONFIGS, type BenchConfig } from './configs';
+
+export interface BenchOptions {
+  /** Short measurements (CI): the run only has to complete. */
+  quick?: boolean;
+  /** Print the report as JSON instead of a Markdown table. */
+  json?: boolean;
+  /** Threads for vanilla-rnn, onnxruntime and the sgemm; default: the machine's available parallelism. */
+  threads?: number;
+  /** Config names to run; default all. */
+  only?: string[];
+  /** Where the report goes, line by line; default console.log. */
+  print?: (line: string) => void;
+  /** Progress while measuring (e.g. to stderr); default silent. */
+  progress?: (message: string) => void;
+  /** Also record the event-loop delay while each engine is measured (a hook for an async forward). */
+  eventLoop?: boolean;
+}
+
+interface BenchContext {
+  policy: BenchPolicy;
+  threads: number;
+  ort: OnnxRuntimeModule | null;
+  modelDir: string;
+  peak: SgemmPeak | null;
+  eventLoop: boolean;
+  notes: string[];
+  progress: (message: string) => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function resolveThreads(threads: number | undefined): number {
+  if (threads === undefined) return os.availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`bench: threads must be a positive integer, got ${threads}`);
+  return threads;
+}
+
+async function measure(engine: Engine, context: BenchContext): Promise<{ timing: Timing; eventLoop?: EventLoopDelay }> {
+  await sleep(context.policy.settleMs);
+  const run = () => timeCall(engine.run, context.policy.timing);
+  if (!context.eventLoop) return { timing: await run() };
+  const { result, delay } = await withEventLoopDelay(run);
+  return { timing: result, eventLoop: delay };
+}
+
+function engineResult(measured: { timing: Timing; eventLoop?: EventLoopDelay }, flops: number, peak: SgemmPeak | null): EngineResult {
+  const { timing } = measured;
+  const gflops = flops / (timing.medianMs * 1e6);
+  return {
+    medianMs: timing.medianMs, minMs: timing.minMs, samples: timing.samples, callsPerSample: timing.callsPerSample,
+    gflops, percentOfPeak: peak ? (100 * gflops) / peak.gflops : null,
+    ...(measured.eventLoop ? { eventLoop: measured.eventLoop } : {}),
+  };
+}
+
+async function createEngines(workload: Workload, context: BenchContext): Promise<Partial<Record<EngineName, Engine>>> {
+  const { config } = workload;
+  const engines: Partial<Record<EngineName, Engine>> = { vanilla: createVanillaEngine(workload) };
+  if (context.ort) engines.onnxruntime = await createOnnxruntimeEngine(context.ort, workload, context.threads, context.modelDir);
+  if (flopsPerCall(config) <= context.policy.typescriptMaxFlops) {
+    engines.typescript = createTypescriptEngine(workload);
+  } else {
+    context.notes.push(`${config.name}: TypeScript loop skipped in --quick (${(flopsPerCall(config) / 1e9).toFixed(2)} GFLOP per call).`);
+  }
+  return engines;
+}
+
+function checkAgreement(engines: Partial<Record<EngineName, Engine>>, result: ConfigResult, notes: string[]): void {
+  const got = engines.vanilla!.outputs();
+  for (const name of ['onnxruntime', 'typescript'] as const) {
+    const other = engines[name];
+    if (!other) continue;
+    const agreement = compareOutputs(got, other.outputs());
+    result.agreement[name] = agreement;
+    if (!agreement.ok) {
+      notes.push(`${result.name}: vanilla-rnn and ${name} DISAGREE on ${agreement.mismatches} values ` +
+        `(max |error| ${agreement.maxAbsError.toExponential(2)}, ${agreement.worstErrorOverTolerance.toFixed(1)}× the tolerance).`);
+    }
+  }
+}
+
+async function benchConfig(config: BenchConfig, context: BenchContext): Promise<ConfigResult> {
+  const flops = flopsPerCall(config);
+  const result: ConfigResult = { ...config, flops, engines: {}, onnxruntimeOverVanilla: null, agreement: {} };
+  const engines = await createEngines(createWorkload(config), context);
+  try {
+    for (const [name, engine] of Object.entries(engines) as Array<[EngineName, Engine]>) {
+      context.progress(`${config.name}: ${name}`);
+      result.engines[name] = engineResult(await measure(engine, context), flops, context.peak);
+      context.progress(`${config.name}: ${name} ${formatTime(result.engines[name]!.medianMs)}`);
+    }
+    checkAgreement(engines, result, context.notes);
+  } finally {
+    await Promise.all(Object.values(engines).map((engine) => engine.dispose()));
+  }
+  const { vanilla, onnxruntime } = result.engines;
+  if (vanilla && onnxruntime) result.onnxruntimeOverVanilla = onnxruntime.medianMs / vanilla.medianMs;
+  return result;
+}
+
+async function measurePeak(context: BenchContext): Promise<SgemmPeak | null> {
+  const sgemm = findSgemm();
+  if (!sgemm) {
+    context.notes.push('This build of the addon has no sgemm: the sgemm peak and the % of peak columns are skipped.');
+    return null;
+  }
+  context.progress('sgemm peak');
+  return measureSgemmPeak(sgemm, context.threads, context.policy.peakTiming);
+}
+
+/** Sets vanilla-rnn's thread count for the run; returns how to put it back. */
+function applyThreads(control: ThreadControl | null, threads: number, notes: string[]): () => void {
+  if (!control) {
+    notes.push('This build has no setNumThreads: vanilla-rnn ran with its default thread count, not --threads.');
+    return () => {};
+  }
+  const previous = control.getNumThreads();
+  control.setNumThreads(threads);
+  return () => control.setNumThreads(previous);
+}
+
+function printReport(report: BenchReport, options: BenchOptions): void {
+  const print = options.print ?? ((line: string) => console.log(line));
+  if (options.json) print(JSON.stringify(report, null, 2));
+  else for (const line of formatMarkdown(report)) print(line);
+}
+
+export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
+  const configs = selectConfigs(options.only);
+  const threads = resolveThreads(options.threads);
+  const ort = loadOnnxruntime();
+  const notes: string[] = [];
+  if (!ort) notes.push('onnxruntime-node is not installed (it is a devDependency): its columns are empty.');
+  const threadControl = vanillaThreadControl();
+  const restoreThreads = applyThreads(threadControl, threads, notes);
+  const modelDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vanilla-rnn-bench-'));
+  try {
+    const context: BenchContext = {
+      policy: options.quick ? QUICK : FULL, threads, ort, modelDir, peak: null, eventLoop: options.eventLoop ?? false,
+      notes, progress: options.progress ?? (() => {}),
+    };
+    context.peak = await measurePeak(context);
+    const results: ConfigResult[] = [];
+    for (const config of configs) results.push(await benchConfig(config, context));
+    const report: BenchReport = {
+      machine: describeMachine(ort ? onnxruntimeVersion(ort) : null), threads,
+      vanillaThreads: threadControl ? threadControl.getNumThreads() : null, kernelPath: vanillaKernelPath(),
+      quick: options.quick ?? false,
+      peak: context.peak, configs: results, notes,
+    };
+    printReport(report, options);
+    return report;
+  } finally {
+    restoreThreads();
+    await fs.rm(modelDir, { recursive: true, force: true });
+  }
+}

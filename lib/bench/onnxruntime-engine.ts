@@ -1,0 +1,49 @@
+// onnxruntime-node (CPU execution provider) running the ONNX export of the same model. It is a
+// devDependency, so an installed vanilla-rnn may not have it: the bench then reports it as missing.
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type * as OnnxRuntime from 'onnxruntime-node';
+import type { Engine, EngineOutputs } from './engine';
+import { numDirections } from './configs';
+import { ONNX_INPUT, ONNX_OUTPUT, ONNX_STATE, onnxRnnModel } from './onnx-rnn-model';
+import { outputSize, stateSize, type Workload } from './workload';
+
+export type OnnxRuntimeModule = typeof OnnxRuntime;
+
+export function loadOnnxruntime(): OnnxRuntimeModule | null {
+  try {
+    return require('onnxruntime-node') as OnnxRuntimeModule;
+  } catch {
+    return null;
+  }
+}
+
+export function onnxruntimeVersion(ort: OnnxRuntimeModule): string {
+  return ort.env.versions.node ?? ort.env.versions.common;
+}
+
+export async function createOnnxruntimeEngine(ort: OnnxRuntimeModule, workload: Workload, threads: number,
+  modelDir: string): Promise<Engine> {
+  const { config } = workload;
+  const file = path.join(modelDir, `${config.name}.onnx`);
+  await fs.writeFile(file, onnxRnnModel(config, workload.weights));
+  const session = await ort.InferenceSession.create(file, {
+    executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  const out: EngineOutputs = { output: new Float32Array(outputSize(config)), hn: new Float32Array(stateSize(config)) };
+  const nd = numDirections(config);
+  const feeds = { [ONNX_INPUT]: new ort.Tensor('float32', workload.input, [config.steps, config.batch, config.inputSize]) };
+  // Preallocated fetches: ORT writes into our buffers, as vanilla-rnn does with `out`.
+  const fetches = {
+    [ONNX_OUTPUT]: new ort.Tensor('float32', out.output, [config.steps, config.batch, nd * config.hiddenSize]),
+    [ONNX_STATE]: new ort.Tensor('float32', out.hn, [config.numLayers * nd, config.batch, config.hiddenSize]),
+  };
+  return {
+    run: async () => {
+      await session.run(feeds, fetches);
+    },
+    outputs: () => out,
+    dispose: () => session.release(),
+  };
+}

@@ -1,0 +1,75 @@
+// Median wall time of a call: warm up, size the samples from the warm-up, then time samples.
+
+export interface TimingPolicy {
+  /** Keep calling for this long before measuring (JIT, caches, thread pools spinning up). */
+  warmupSeconds: number;
+  /** Aim to spend about this long measuring. */
+  budgetSeconds: number;
+  minSamples: number;
+  maxSamples: number;
+  /** Calls shorter than this are timed in groups, so the clock's own cost does not count. */
+  minSampleSeconds: number;
+}
+
+export interface Timing {
+  medianMs: number;
+  minMs: number;
+  samples: number;
+  callsPerSample: number;
+}
+
+type Call = () => void | Promise<void>;
+
+function isPromise(value: unknown): value is Promise<void> {
+  return typeof (value as Promise<void> | undefined)?.then === 'function';
+}
+
+function seconds(): number {
+  return Number(process.hrtime.bigint()) / 1e9;
+}
+
+/** Times `calls` back-to-back calls; awaits between calls only for an asynchronous `call`. */
+async function timeGroup(call: Call, calls: number, isAsync: boolean): Promise<number> {
+  const start = seconds();
+  if (isAsync) {
+    for (let i = 0; i < calls; i++) await call();
+  } else {
+    for (let i = 0; i < calls; i++) call();
+  }
+  return seconds() - start;
+}
+
+/** Warms up and returns the seconds per call seen once warm, and whether the call is asynchronous. */
+async function warmUp(call: Call, policy: TimingPolicy): Promise<{ perCall: number; isAsync: boolean }> {
+  const start = seconds();
+  const first = call();
+  const isAsync = isPromise(first);
+  if (isAsync) await first;
+  const firstCall = seconds() - start;
+  // A call longer than the warm-up has warmed itself up (the JIT compiles hot loops while they run).
+  if (firstCall >= policy.warmupSeconds) return { perCall: firstCall, isAsync };
+  let fastest = Infinity;
+  for (let calls = 1; ; calls *= 2) {
+    // Doubling groups: few clock reads for microsecond calls; the fastest group is the warm speed.
+    fastest = Math.min(fastest, (await timeGroup(call, calls, isAsync)) / calls);
+    if (seconds() - start >= policy.warmupSeconds) return { perCall: fastest, isAsync };
+  }
+}
+
+function median(sorted: number[]): number {
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export async function timeCall(call: Call, policy: TimingPolicy): Promise<Timing> {
+  const { perCall, isAsync } = await warmUp(call, policy);
+  const callsPerSample = Math.max(1, Math.ceil(policy.minSampleSeconds / perCall));
+  const wanted = Math.ceil(policy.budgetSeconds / (perCall * callsPerSample));
+  const samples = Math.min(policy.maxSamples, Math.max(policy.minSamples, wanted));
+  const perCallMs: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    perCallMs.push((await timeGroup(call, callsPerSample, isAsync)) / callsPerSample * 1e3);
+  }
+  perCallMs.sort((a, b) => a - b);
+  return { medianMs: median(perCallMs), minMs: perCallMs[0], samples, callsPerSample };
+}
