@@ -16,14 +16,6 @@ std::size_t RowsPerTask(std::size_t rows) {
   return std::min(kMax, std::max(kMin, (rows / 8 + kMin - 1) / kMin * kMin));
 }
 
-bool AllSequencesFull(const ProjectionArgs& a) {
-  if (a.lengths == nullptr) return true;
-  for (std::size_t b = 0; b < a.layout.batch; ++b) {
-    if (static_cast<std::size_t>(a.lengths[b]) != a.layout.steps) return false;
-  }
-  return true;
-}
-
 // Below this many multiply-adds a plain loop beats sgemm's fixed cost per call (the path is
 // chosen by the shape alone, so results stay the same for every thread count).
 constexpr std::size_t kMaxPlainLoopWork = 1024;
@@ -56,21 +48,44 @@ void ProjectRows(const ProjectionArgs& a, std::size_t first_row, std::size_t row
               static_cast<blasint>(ldc));
 }
 
+
+// A sequence projected on its own (lengths given, or a single sequence) is cut into at most
+// kChunksPerSequence pieces whose size follows its length alone. So a sequence gets the same GEMM
+// calls, hence the same bits, whether it runs alone or inside a batch with lengths (the dynamic
+// batcher relies on this), and the work follows the sum of the lengths.
+constexpr std::size_t kChunksPerSequence = 4;
+
+std::size_t SequenceChunk(std::size_t length) {
+  constexpr std::size_t kMin = 32;
+  const std::size_t quarter = (length + kChunksPerSequence - 1) / kChunksPerSequence;
+  return std::max(kMin, (quarter + kMin - 1) / kMin * kMin);
+}
+
+bool PerSequence(const ProjectionArgs& a) { return a.lengths != nullptr || a.layout.batch == 1; }
+
+std::size_t SequenceLength(const ProjectionArgs& a, std::size_t b) {
+  return a.lengths == nullptr ? a.layout.steps : static_cast<std::size_t>(a.lengths[b]);
+}
+
 }  // namespace
 
-// Full sequences: chunks of kRowsPerTask contiguous rows. Otherwise one task per sequence over its
-// valid rows only (they sit at a fixed stride in either layout, which sgemm's leading dimension
-// expresses without a gather), so the work follows the sum of the lengths.
 std::size_t ProjectionTaskCount(const ProjectionArgs& a) {
   if (a.layout.RowCount() == 0) return 0;
-  if (!AllSequencesFull(a)) return a.layout.batch;
+  if (PerSequence(a)) return a.layout.batch * kChunksPerSequence;
   const std::size_t per_task = RowsPerTask(a.layout.RowCount());
   return (a.layout.RowCount() + per_task - 1) / per_task;
 }
 
 void RunProjectionTask(const ProjectionArgs& a, std::size_t task) {
-  if (!AllSequencesFull(a)) {
-    ProjectRows(a, a.layout.SequenceStart(task), static_cast<std::size_t>(a.lengths[task]), a.layout.StepStride());
+  if (PerSequence(a)) {
+    const std::size_t b = task / kChunksPerSequence;
+    const std::size_t length = SequenceLength(a, b);
+    const std::size_t chunk = SequenceChunk(length);
+    const std::size_t first_step = (task % kChunksPerSequence) * chunk;
+    if (first_step >= length) return;
+    const std::size_t step_stride = a.layout.StepStride();
+    ProjectRows(a, a.layout.SequenceStart(b) + first_step * step_stride, std::min(chunk, length - first_step),
+                step_stride);
     return;
   }
   const std::size_t per_task = RowsPerTask(a.layout.RowCount());
