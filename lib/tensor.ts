@@ -129,8 +129,3 @@ export function toTensorOfShape(value: unknown, shape: readonly number[], name: 
   }
   return { data: tensor.data, shape: shape.slice() };
 }
-
-/** True when two typed arrays share any bytes. */
-export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
-}

@@ -60,7 +60,7 @@ function resolveThreads(threads: number | undefined): number {
 
 async function measure(engine: Engine, context: BenchContext): Promise<{ timing: Timing; eventLoop?: EventLoopDelay }> {
   await sleep(context.policy.settleMs);
-  const run = () => timeCall(engine.run, context.policy.timing);
+  const run = () => timeCall(engine.run, { ...context.policy.timing, yieldBetweenSamples: context.eventLoop });
   if (!context.eventLoop) return { timing: await run() };
   const { result, delay } = await withEventLoopDelay(run);
   return { timing: result, eventLoop: delay };

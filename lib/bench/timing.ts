@@ -9,6 +9,8 @@ export interface TimingPolicy {
   maxSamples: number;
   /** Calls shorter than this are timed in groups, so the clock's own cost does not count. */
   minSampleSeconds: number;
+  /** Let the event loop run a timer phase between samples (for the event-loop delay hook). */
+  yieldBetweenSamples?: boolean;
 }
 
 export interface Timing {
@@ -56,6 +58,10 @@ async function warmUp(call: Call, policy: TimingPolicy): Promise<{ perCall: numb
   }
 }
 
+function yieldToTimers(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 function median(sorted: number[]): number {
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
@@ -68,6 +74,7 @@ export async function timeCall(call: Call, policy: TimingPolicy): Promise<Timing
   const samples = Math.min(policy.maxSamples, Math.max(policy.minSamples, wanted));
   const perCallMs: number[] = [];
   for (let i = 0; i < samples; i++) {
+    if (policy.yieldBetweenSamples) await yieldToTimers();
     perCallMs.push((await timeGroup(call, callsPerSample, isAsync)) / callsPerSample * 1e3);
   }
   perCallMs.sort((a, b) => a - b);

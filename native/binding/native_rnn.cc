@@ -114,11 +114,31 @@ SequenceArgs ReadSequenceArgs(const Napi::CallbackInfo& info, const vrnn::RnnSpe
   return args;
 }
 
+// The kernel reads the inputs while it writes the outputs: they must not share bytes. Comparing
+// the data pointers here is exact and cheap (in JS, reading .buffer of a small typed array costs).
+void CheckApart(Napi::Env env, const float* out, std::size_t out_size, const char* out_name, const float* other,
+                std::size_t other_size, const char* other_name) {
+  if (other == nullptr || out_size == 0 || other_size == 0) return;
+  if (out < other + other_size && other < out + out_size) {
+    throw Napi::RangeError::New(env, std::string(out_name) + ": overlaps " + other_name + "; use separate buffers");
+  }
+}
+
+void CheckOutputsApart(Napi::Env env, const SequenceArgs& a) {
+  const vrnn::SequenceBatch& c = a.call;
+  CheckApart(env, c.output, a.output_size, "out.output", c.input, a.input_size, "input");
+  CheckApart(env, c.output, a.output_size, "out.output", c.h0, a.state_size, "h0");
+  CheckApart(env, c.output, a.output_size, "out.output", c.hn, a.state_size, "out.hn");
+  CheckApart(env, c.hn, a.state_size, "out.hn", c.input, a.input_size, "input");
+  CheckApart(env, c.hn, a.state_size, "out.hn", c.h0, a.state_size, "h0");
+}
+
 Napi::Value NativeRnn::Forward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   SequenceArgs args = ReadSequenceArgs(info, model_->spec());
   args.call.output = Float32Arg(info[7], "output", args.output_size);
   args.call.hn = Float32Arg(info[8], "hn", args.state_size);
+  CheckOutputsApart(env, args);
   try {
     model_->Forward(args.call, workspace_);
   } catch (const std::bad_alloc&) {

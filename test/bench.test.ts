@@ -1,0 +1,66 @@
+// The bench in its --quick form, as CI runs it: it completes, measures every config with every
+// engine, and the engines agree. No timing thresholds: CI machines vary too much.
+import { describe, expect, it } from 'vitest';
+import { BENCH_CONFIGS, runBench, type BenchReport } from '../lib/bench';
+import { compareOutputs } from '../lib/bench/agreement';
+import { selectConfigs } from '../lib/bench/configs';
+import { formatMarkdown } from '../lib/bench/format-table';
+
+const names = BENCH_CONFIGS.map((config) => config.name);
+
+describe('vanilla-rnn bench --quick', () => {
+  let report: BenchReport;
+  let printed = '';
+
+  it('completes and prints its report as JSON', async () => {
+    report = await runBench({ quick: true, json: true, print: (line) => { printed += `${line}\n`; } });
+    expect((JSON.parse(printed) as BenchReport).configs.map((config) => config.name)).toEqual(names);
+  }, 120_000);
+
+  it('measures every config with vanilla-rnn and onnxruntime-node, with positive numbers', () => {
+    expect(report.machine.onnxruntime).not.toBeNull(); // a devDependency: installed wherever tests run
+    expect(report.configs.map((config) => config.name)).toEqual(names);
+    for (const config of report.configs) {
+      for (const engine of [config.engines.vanilla, config.engines.onnxruntime]) {
+        expect(engine?.medianMs, config.name).toBeGreaterThan(0);
+        expect(engine?.gflops, config.name).toBeGreaterThan(0);
+        if (report.peak) expect(engine?.percentOfPeak, config.name).toBeGreaterThan(0);
+      }
+      expect(config.flops, config.name).toBeGreaterThan(0);
+      expect(config.onnxruntimeOverVanilla, config.name).toBeGreaterThan(0);
+    }
+  });
+
+  it('runs the TypeScript loop where it is cheap, and every engine agrees with vanilla-rnn', () => {
+    expect(report.configs.find((config) => config.name === 'tiny_call')?.engines.typescript?.medianMs).toBeGreaterThan(0);
+    for (const config of report.configs) {
+      expect(config.agreement.onnxruntime?.ok, config.name).toBe(true);
+      if (config.engines.typescript) expect(config.agreement.typescript?.ok, config.name).toBe(true);
+    }
+  });
+
+  it('reports the sgemm peak when the addon has sgemm, or says why not', () => {
+    if (report.peak) expect(report.peak.gflops).toBeGreaterThan(0);
+    else expect(report.notes.join('\n')).toMatch(/sgemm/);
+  });
+
+  it('formats a Markdown table with the machine and one row per config', () => {
+    const lines = formatMarkdown(report);
+    expect(lines[0]).toContain(report.machine.cpuModel);
+    for (const name of names) expect(lines.some((line) => line.startsWith(`| ${name} (`))).toBe(true);
+  });
+});
+
+describe('bench helpers', () => {
+  it('flags values outside 1e-5 + 1e-4·|want|, and NaN', () => {
+    const want = { output: Float32Array.of(1, 0, -2), hn: Float32Array.of(0.5) };
+    expect(compareOutputs({ output: Float32Array.of(1.0001, 0.000009, -2), hn: Float32Array.of(0.5) }, want).ok).toBe(true);
+    expect(compareOutputs({ output: Float32Array.of(1.0002, 0, -2), hn: Float32Array.of(0.5) }, want).mismatches).toBe(1);
+    expect(compareOutputs({ output: Float32Array.of(1, 0, -2), hn: Float32Array.of(NaN) }, want).ok).toBe(false);
+  });
+
+  it('selects configs by name and refuses unknown ones', () => {
+    expect(selectConfigs(['tiny_call']).map((config) => config.name)).toEqual(['tiny_call']);
+    expect(() => selectConfigs(['nope'])).toThrow(/unknown config\(s\) nope/);
+  });
+});
