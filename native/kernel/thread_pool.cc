@@ -1,6 +1,7 @@
 #include "thread_pool.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <string>
 
@@ -15,6 +16,18 @@ namespace vrnn {
 namespace {
 
 constexpr int kSpinsBeforeYield = 1 << 14;
+constexpr auto kSpinTime = std::chrono::microseconds(100);
+
+// Spins (pausing) until done() or kSpinTime passes; true when done() became true.
+template <typename Done>
+bool SpinUntil(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+  for (int spins = 1;; ++spins) {
+    if (done()) return true;
+    VRNN_PAUSE();
+    if (spins % 64 == 0 && std::chrono::steady_clock::now() > deadline) return false;
+  }
+}
 
 int DefaultThreads() {
   if (const char* env = std::getenv("VANILLA_RNN_NUM_THREADS")) {
@@ -130,30 +143,37 @@ void ComputeThreads::RunOnHelpers(int helpers, const std::function<void(int, int
     job_ = &task;
     job_threads_ = thread_count;
     job_next_index_ = 1;
-    job_unfinished_ = helpers;
-    ++job_generation_;
+    job_unfinished_.store(helpers);
+    job_generation_.fetch_add(1);
   }
   job_ready_.notify_all();
   task(0, thread_count);
-  std::unique_lock<std::mutex> lock(job_mutex_);
-  job_done_.wait(lock, [&] { return job_unfinished_ == 0; });
-  job_ = nullptr;
+  // The threads leave the task within a barrier's time of each other: spin before sleeping.
+  if (!SpinUntil([&] { return job_unfinished_.load() == 0; })) {
+    std::unique_lock<std::mutex> lock(job_mutex_);
+    job_done_.wait(lock, [&] { return job_unfinished_.load() == 0; });
+  }
 }
 
 void ComputeThreads::HelperLoop() {
   long seen = 0;
-  std::unique_lock<std::mutex> lock(job_mutex_);
   for (;;) {
-    job_ready_.wait(lock, [&] { return stopping_ || (job_generation_ != seen && job_next_index_ < job_threads_); });
+    // Back-to-back calls are common (a service, a loop): a helper that spins a little after a job
+    // is there for the next one without a futex wake-up, which costs more than a small call.
+    SpinUntil([&] { return job_generation_.load() != seen; });
+    std::unique_lock<std::mutex> lock(job_mutex_);
+    job_ready_.wait(lock, [&] { return stopping_ || (job_generation_.load() != seen && job_next_index_ < job_threads_); });
     if (stopping_) return;
-    seen = job_generation_;
+    seen = job_generation_.load();
     const int index = job_next_index_++;
     const std::function<void(int, int)>* task = job_;
     const int threads = job_threads_;
     lock.unlock();
     (*task)(index, threads);
-    lock.lock();
-    if (--job_unfinished_ == 0) job_done_.notify_all();
+    if (job_unfinished_.fetch_sub(1) == 1) {
+      std::lock_guard<std::mutex> done(job_mutex_);
+      job_done_.notify_all();
+    }
   }
 }
 

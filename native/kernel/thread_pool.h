@@ -85,8 +85,8 @@ class ComputeThreads {
   const std::function<void(int, int)>* job_ = nullptr;
   int job_threads_ = 0;
   int job_next_index_ = 0;
-  int job_unfinished_ = 0;
-  long job_generation_ = 0;
+  std::atomic<int> job_unfinished_{0};
+  std::atomic<long> job_generation_{0};
   bool stopping_ = false;
 };
 
