@@ -51,7 +51,8 @@ function machineLine(machine: MachineInfo, report: BenchReport): string {
   const parts = [
     `${machine.cpuModel}, ${machine.logicalCpus} logical CPUs (${machine.platform} ${machine.arch})`,
     `Node ${machine.node}`,
-    machine.openblas ? `OpenBLAS ${machine.openblas}` : 'OpenBLAS version unknown',
+    (machine.openblas ? `OpenBLAS ${machine.openblas}` : 'OpenBLAS version unknown')
+      + (machine.openblasCoretype ? ` (OPENBLAS_CORETYPE=${machine.openblasCoretype})` : ''),
     machine.onnxruntime ? `onnxruntime-node ${machine.onnxruntime}` : 'onnxruntime-node not installed',
   ];
   const vanilla = [

@@ -11,6 +11,8 @@ export interface MachineInfo {
   /** The OpenBLAS the addon was built against (pkg-config's view), when known. */
   openblas: string | null;
   onnxruntime: string | null;
+  /** OpenBLAS's kernel choice forced through the environment (it changes the projection's speed). */
+  openblasCoretype: string | null;
 }
 
 function openblasVersion(): string | null {
@@ -31,5 +33,6 @@ export function describeMachine(onnxruntime: string | null): MachineInfo {
     node: process.version,
     openblas: openblasVersion(),
     onnxruntime,
+    openblasCoretype: process.env.OPENBLAS_CORETYPE || null,
   };
 }
