@@ -71,9 +71,12 @@ VRNN_AVX2 void Block(const PackedStepWeights& w, const StepRows& rows, const flo
   for (std::size_t k = 0; k < w.hidden; ++k) {
     const float* w_row = w_col + k * kPanelWidth;
     __m256 wv[C];
+#pragma GCC unroll 8
     for (int c = 0; c < C; ++c) wv[c] = _mm256_loadu_ps(w_row + 8 * c);
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
       const __m256 hb = _mm256_broadcast_ss(h[r] + k);
+#pragma GCC unroll 8
       for (int c = 0; c < C; ++c) acc[r][c] = _mm256_fmadd_ps(hb, wv[c], acc[r][c]);
     }
   }
@@ -115,8 +118,8 @@ VRNN_AVX2 void StepAvx2(const PackedStepWeights& w, const StepRows& rows, std::s
              fused ? w.activation.kind : ActivationKind::kAffine};
   ForEachPanel(w, col_begin, col_end, [&](const float* base, std::size_t begin, std::size_t end) {
     std::size_t r = 0;
-    for (; r + 4 <= rows.count; r += 4) RowBlock<4, 3>(w, rows, base, r, begin, end, e);
-    if (r + 2 <= rows.count) { RowBlock<2, 5>(w, rows, base, r, begin, end, e); r += 2; }
+    for (; r + 4 <= rows.count; r += 4) RowBlock<4, 2>(w, rows, base, r, begin, end, e);
+    if (r + 2 <= rows.count) { RowBlock<2, 4>(w, rows, base, r, begin, end, e); r += 2; }
     if (r < rows.count) RowBlock<1, 8>(w, rows, base, r, begin, end, e);
   });
   if (fused) return;

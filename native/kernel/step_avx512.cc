@@ -77,9 +77,12 @@ VRNN_AVX512 void Block(const PackedStepWeights& w, const StepRows& rows, const f
   for (std::size_t k = 0; k < w.hidden; ++k) {
     const float* w_row = w_col + k * kPanelWidth;
     __m512 wv[C];
+#pragma GCC unroll 8
     for (int c = 0; c < C; ++c) wv[c] = _mm512_loadu_ps(w_row + 16 * c);
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
       const __m512 hb = _mm512_set1_ps(h[r][k]);
+#pragma GCC unroll 8
       for (int c = 0; c < C; ++c) acc[r][c] = _mm512_fmadd_ps(hb, wv[c], acc[r][c]);
     }
   }
