@@ -1,4 +1,5 @@
 // The report as Markdown, ready to paste into the README.
+import { formatServing } from './serving';
 import type { Agreement } from './agreement';
 import { describeShape } from './configs';
 import type { MachineInfo } from './machine';
@@ -76,6 +77,7 @@ const HEADER = [
 
 export function formatMarkdown(report: BenchReport): string[] {
   const lines = [machineLine(report.machine, report), '', peakLine(report), '', ...HEADER, ...report.configs.map(configRow)];
+  if (report.serving) lines.push(...formatServing(report.serving));
   if (report.notes.length > 0) lines.push('', ...report.notes.map((note) => `- ${note}`));
   return lines;
 }

@@ -17,6 +17,7 @@ import { type ThreadControl, vanillaKernelPath, vanillaThreadControl } from './r
 import { type Timing, timeCall } from './timing';
 import { createTypescriptEngine } from './typescript-engine';
 import { createVanillaEngine } from './vanilla-engine';
+import { measureServing } from './serving';
 import { createWorkload, type Workload } from './workload';
 
 export type { BenchReport, ConfigResult, EngineName, EngineResult } from './report';
@@ -170,6 +171,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       vanillaThreads: threadControl ? threadControl.getNumThreads() : null, kernelPath: vanillaKernelPath(),
       quick: options.quick ?? false,
       peak: context.peak, configs: results, notes,
+      serving: options.only ? undefined : await measureServing(options.quick ?? false),
     };
     printReport(report, options);
     return report;

@@ -1,4 +1,5 @@
 // The shape of a bench run's results (what --json prints).
+import type { ServingReport } from './serving';
 import type { Agreement } from './agreement';
 import type { BenchConfig } from './configs';
 import type { EventLoopDelay } from './event-loop';
@@ -41,4 +42,5 @@ export interface BenchReport {
   peak: SgemmPeak | null;
   configs: ConfigResult[];
   notes: string[];
+  serving?: ServingReport;
 }
