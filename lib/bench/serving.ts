@@ -23,6 +23,7 @@ async function measureLoop(work: () => Promise<unknown>): Promise<LoopDelay> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   const ticker = setInterval(() => {}, 1); // keeps the loop turning so every block is sampled
   histogram.enable();
+  await new Promise((resolve) => setTimeout(resolve, 5)); // the monitor's timer must be running first
   const start = performance.now();
   await work();
   const totalMs = performance.now() - start;
