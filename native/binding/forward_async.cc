@@ -51,7 +51,7 @@ class ForwardWorker : public Napi::AsyncWorker {
     try {
       vrnn::Workspace workspace;
       model_->Forward(call_, workspace);
-    } catch (const std::bad_alloc&) {
+    } catch (const std::exception&) {
       SetError("forwardAsync: out of memory for the workspace of this call");
     }
   }
@@ -82,8 +82,8 @@ Napi::Value StartForwardWorker(Napi::Env env, std::shared_ptr<const vrnn::RnnMod
   ForwardWorker* worker;
   try {
     worker = new ForwardWorker(callback, std::move(model), args, cancelled);
-  } catch (const std::bad_alloc&) {
-    throw Napi::RangeError::New(env, "forwardAsync: out of memory for a copy of the inputs");
+  } catch (const std::exception&) {
+    throw Napi::RangeError::New(env, "forwardAsync: out of memory for a copy of the inputs or outputs");
   }
   worker->Queue();
   return Napi::Function::New(env, [cancelled](const Napi::CallbackInfo&) { cancelled->store(true); }, "cancel");

@@ -5,6 +5,7 @@
 #include <new>
 #include <string>
 
+#include "../kernel/step_kernel.h"
 #include "../kernel/thread_pool.h"
 #include "addon_data.h"
 #include "forward_async.h"
@@ -26,6 +27,17 @@ vrnn::Activation ActivationFrom(const Napi::Value& value, const char* name) {
   return activation;
 }
 
+// Each weight matrix must stay within what BLAS (32-bit sizes) and a typed array can address.
+void CheckMatrixSizes(Napi::Env env, const vrnn::RnnSpec& spec) {
+  const double h = spec.hidden_size;
+  const double widest_input = std::max<double>(spec.input_size, spec.num_directions() * h);
+  if (h * vrnn::PaddedColumns(spec.hidden_size) > kMaxBlasDimension || h * widest_input > kMaxBlasDimension) {
+    throw Napi::RangeError::New(env, "hiddenSize, inputSize: a weight matrix of " + std::to_string(spec.hidden_size) +
+                                         " x " + std::to_string(static_cast<int64_t>(std::max(h, widest_input))) +
+                                         " exceeds the 2^31-1 elements supported");
+  }
+}
+
 vrnn::RnnSpec SpecFrom(const Napi::Value& value) {
   if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), "spec: expected an object");
   Napi::Object object = value.As<Napi::Object>();
@@ -45,6 +57,7 @@ vrnn::RnnSpec SpecFrom(const Napi::Value& value) {
   if (!(clip > 0)) throw Napi::RangeError::New(value.Env(), "clip: expected a positive number or Infinity");
   spec.clip = static_cast<float>(clip);
   spec.outputs_in_processing_order = BoolArg(object.Get("outputsInProcessingOrder"), "outputsInProcessingOrder");
+  CheckMatrixSizes(value.Env(), spec);
   return spec;
 }
 
@@ -68,7 +81,12 @@ Napi::Function NativeRnn::Constructor(Napi::Env env) {
 }
 
 NativeRnn::NativeRnn(const Napi::CallbackInfo& info) : ObjectWrap<NativeRnn>(info) {
-  model_ = std::make_shared<vrnn::RnnModel>(SpecFrom(info[0]));
+  const vrnn::RnnSpec spec = SpecFrom(info[0]);
+  try {
+    model_ = std::make_shared<vrnn::RnnModel>(spec);
+  } catch (const std::exception&) {
+    throw Napi::RangeError::New(info.Env(), "RNN: out of memory for the weights of this model");
+  }
 }
 
 Napi::Value NativeRnn::SetWeights(const Napi::CallbackInfo& info) {
@@ -77,12 +95,20 @@ Napi::Value NativeRnn::SetWeights(const Napi::CallbackInfo& info) {
   const int dir = static_cast<int>(IntegerArg(info[1], "direction", 0, spec.num_directions() - 1));
   const std::size_t h = spec.hidden_size;
   const std::size_t in = spec.layer_input_size(layer);
-  // An async call in flight holds the model: give it a copy so it keeps the weights it started with.
-  if (model_.use_count() > 1) model_ = std::make_shared<vrnn::RnnModel>(*model_);
+  try {
+    // An async call in flight holds the model: give it a copy so it keeps the weights it started with.
+    if (model_.use_count() > 1) model_ = std::make_shared<vrnn::RnnModel>(*model_);
+    SetWeightsChecked(info, layer, dir, h, in);
+  } catch (const std::bad_alloc&) {
+    throw Napi::RangeError::New(info.Env(), "loadStateDict: out of memory for the weights");
+  }
+  return info.Env().Undefined();
+}
+
+void NativeRnn::SetWeightsChecked(const Napi::CallbackInfo& info, int layer, int dir, std::size_t h, std::size_t in) {
   model_->SetWeights(layer, dir, Float32Arg(info[2], "weight_ih", CheckedProduct(info.Env(), h, in, "weight_ih")),
                      Float32Arg(info[3], "weight_hh", CheckedProduct(info.Env(), h, h, "weight_hh")),
                      OptionalFloat32Arg(info[4], "bias_ih", h), OptionalFloat32Arg(info[5], "bias_hh", h));
-  return info.Env().Undefined();
 }
 
 SequenceArgs ReadSequenceArgs(const Napi::CallbackInfo& info, const vrnn::RnnSpec& spec) {
@@ -141,7 +167,7 @@ Napi::Value NativeRnn::Forward(const Napi::CallbackInfo& info) {
   CheckOutputsApart(env, args);
   try {
     model_->Forward(args.call, workspace_);
-  } catch (const std::bad_alloc&) {
+  } catch (const std::exception&) {
     throw Napi::RangeError::New(env, "forward: out of memory for the workspace of this call");
   }
   return env.Undefined();

@@ -20,6 +20,7 @@ class NativeRnn : public Napi::ObjectWrap<NativeRnn> {
  private:
   // setWeights(layer, direction, wIh, wHh, bIh | null, bHh | null)
   Napi::Value SetWeights(const Napi::CallbackInfo& info);
+  void SetWeightsChecked(const Napi::CallbackInfo& info, int layer, int dir, std::size_t h, std::size_t in);
   // forward(input, steps, batch, batchFirst, h0 | null, lengths | null, mask | null, output, hn)
   Napi::Value Forward(const Napi::CallbackInfo& info);
   // forwardAsync(input, steps, batch, batchFirst, h0 | null, lengths | null, mask | null, callback) -> cancel()

@@ -74,6 +74,8 @@ void ForwardPass::Prepare(int threads) {
   ws_.zeros.assign(hidden_, 0.0f);
   SortByLength(batch_.lengths, layout_.batch, ws_.order);
   if (ws_.cursors.size() < static_cast<std::size_t>(threads) * 2) ws_.cursors.resize(threads * 2);
+  // Sized here, before the threads start, so nothing allocates (or can fail) inside them.
+  for (RecurrenceCursor& cursor : ws_.cursors) ReserveCursor(cursor, layout_.batch);
   const std::size_t layers = spec_.num_layers;
   if (ws_.task_counter_count < layers) {
     ws_.task_counters = std::make_unique<std::atomic<std::size_t>[]>(layers);

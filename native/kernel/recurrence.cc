@@ -28,14 +28,18 @@ void SortByLength(const int32_t* lengths, std::size_t batch, std::vector<int32_t
   std::stable_sort(order.begin(), order.end(), [&](int32_t x, int32_t y) { return lengths[x] > lengths[y]; });
 }
 
-void BeginRecurrence(const DirectionJob& job, RecurrenceCursor& c) {
-  const std::size_t batch = job.layout.batch;
-  const std::size_t h = job.weights.hidden;
+void ReserveCursor(RecurrenceCursor& c, std::size_t batch) {
   c.states.resize(batch);
-  c.outputs.assign(batch, job.zeros);
+  c.outputs.resize(batch);
   c.h_rows.resize(batch);
   c.p_rows.resize(batch);
   c.out_rows.resize(batch);
+}
+
+void BeginRecurrence(const DirectionJob& job, RecurrenceCursor& c) {
+  const std::size_t batch = job.layout.batch;
+  const std::size_t h = job.weights.hidden;
+  std::fill(c.outputs.begin(), c.outputs.begin() + batch, job.zeros);
   for (std::size_t b = 0; b < batch; ++b) c.states[b] = job.h0 ? job.h0 + b * h : job.zeros;
   c.running = batch;
 }

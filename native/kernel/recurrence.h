@@ -40,6 +40,8 @@ struct RecurrenceCursor {
   std::size_t running = 0;            // sequences still running, a prefix of `order`
 };
 
+// Gives the cursor room for `batch` sequences (the only allocation a cursor makes).
+void ReserveCursor(RecurrenceCursor& cursor, std::size_t batch);
 void BeginRecurrence(const DirectionJob& job, RecurrenceCursor& cursor);
 // Advances every running sequence by processing step s, for columns [col_begin, col_end).
 void AdvanceRecurrence(const DirectionJob& job, RecurrenceCursor& cursor, std::size_t s, std::size_t col_begin,
