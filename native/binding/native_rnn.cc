@@ -87,6 +87,12 @@ NativeRnn::NativeRnn(const Napi::CallbackInfo& info) : ObjectWrap<NativeRnn>(inf
   } catch (const std::exception&) {
     throw Napi::RangeError::New(info.Env(), "RNN: out of memory for the weights of this model");
   }
+  reported_bytes_ = static_cast<int64_t>(model_->ParameterBytes());
+  Napi::MemoryManagement::AdjustExternalMemory(info.Env(), reported_bytes_);
+}
+
+NativeRnn::~NativeRnn() {
+  Napi::MemoryManagement::AdjustExternalMemory(Env(), -reported_bytes_);
 }
 
 Napi::Value NativeRnn::SetWeights(const Napi::CallbackInfo& info) {

@@ -3,6 +3,7 @@
 
 #include <napi.h>
 
+#include <cstdint>
 #include <memory>
 
 #include "../kernel/rnn_model.h"
@@ -16,6 +17,7 @@ class NativeRnn : public Napi::ObjectWrap<NativeRnn> {
   static Napi::Function Constructor(Napi::Env env);
 
   explicit NativeRnn(const Napi::CallbackInfo& info);
+  ~NativeRnn() override;
 
  private:
   // setWeights(layer, direction, wIh, wHh, bIh | null, bHh | null)
@@ -27,6 +29,7 @@ class NativeRnn : public Napi::ObjectWrap<NativeRnn> {
   Napi::Value ForwardAsync(const Napi::CallbackInfo& info);
 
   std::shared_ptr<vrnn::RnnModel> model_;
+  int64_t reported_bytes_ = 0;  // told to V8, so its GC weighs the native weights behind a small JS object
   vrnn::Workspace workspace_;
 };
 

@@ -44,6 +44,12 @@ const DirectionParameters& RnnModel::Parameters(int layer, int dir) const {
   return parameters_[static_cast<std::size_t>(layer) * spec_.num_directions() + dir];
 }
 
+std::size_t RnnModel::ParameterBytes() const {
+  std::size_t floats = 0;
+  for (const DirectionParameters& p : parameters_) floats += p.w_ih.size() + p.w_hh_t.size() + p.b_ih.size() + p.b_hh.size();
+  return floats * sizeof(float);
+}
+
 void RnnModel::Forward(const SequenceBatch& batch, Workspace& workspace) const {
   ForwardPass(*this, batch, workspace).Run();
 }

@@ -29,6 +29,9 @@ class RnnModel {
 
   const DirectionParameters& Parameters(int layer, int direction) const;
 
+  // Bytes held by the weights (for the garbage collector's accounting).
+  std::size_t ParameterBytes() const;
+
   // Runs every layer over the batch. Sizes must already match spec() (see SequenceBatch).
   void Forward(const SequenceBatch& batch, Workspace& workspace) const;
 
