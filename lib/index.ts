@@ -9,3 +9,5 @@ export { SimpleRNN, Dense } from './keras';
 export type { SimpleRNNOptions, SimpleRNNCallOptions, DenseOptions, DenseActivation } from './keras';
 export { getKernelPath, getNumThreads, setKernelPath, setNumThreads, supportedKernelPaths } from './runtime';
 export type { KernelPath } from './runtime';
+export { createBatcher } from './batcher';
+export type { Batcher, BatcherOptions, BatcherRunOptions } from './batcher';

@@ -15,7 +15,7 @@
 namespace vrnn {
 namespace {
 
-constexpr int kSpinsBeforeYield = 1 << 14;
+constexpr int kSpinsBeforeYield = 1 << 10;
 constexpr auto kSpinTime = std::chrono::microseconds(100);
 
 // Spins (pausing) until done() or kSpinTime passes; true when done() became true.
