@@ -5,7 +5,7 @@
 #include <new>
 #include <vector>
 
-#include "../kernel/workspace.h"
+#include "../kernel/workspace_pool.h"
 
 namespace vrnn_binding {
 namespace {
@@ -22,10 +22,12 @@ const T* DataOrNull(const std::vector<T>& v, const T* original) {
 
 class ForwardWorker : public Napi::AsyncWorker {
  public:
-  ForwardWorker(Napi::Function callback, std::shared_ptr<const vrnn::RnnModel> model, const SequenceArgs& args,
+  ForwardWorker(Napi::Function callback, std::shared_ptr<const vrnn::RnnModel> model,
+                std::shared_ptr<vrnn::WorkspacePool> workspaces, const SequenceArgs& args,
                 std::shared_ptr<std::atomic<bool>> cancelled)
       : Napi::AsyncWorker(callback, "vanilla-rnn:forwardAsync"),
         model_(std::move(model)),
+        workspaces_(std::move(workspaces)),
         call_(args.call),
         cancelled_(std::move(cancelled)),
         input_(CopyOf(args.call.input, args.input_size)),
@@ -49,8 +51,9 @@ class ForwardWorker : public Napi::AsyncWorker {
     if (cancelled_->load()) return;
     started_ = true;
     try {
-      vrnn::Workspace workspace;
-      model_->Forward(call_, workspace);
+      std::unique_ptr<vrnn::Workspace> workspace = workspaces_->Take();
+      model_->Forward(call_, *workspace);
+      workspaces_->Give(std::move(workspace));
     } catch (const std::exception&) {
       SetError("forwardAsync: out of memory for the workspace of this call");
     }
@@ -63,6 +66,7 @@ class ForwardWorker : public Napi::AsyncWorker {
 
  private:
   std::shared_ptr<const vrnn::RnnModel> model_;
+  std::shared_ptr<vrnn::WorkspacePool> workspaces_;
   vrnn::SequenceBatch call_;
   std::shared_ptr<std::atomic<bool>> cancelled_;
   std::vector<float> input_;
@@ -76,12 +80,13 @@ class ForwardWorker : public Napi::AsyncWorker {
 
 }  // namespace
 
-Napi::Value StartForwardWorker(Napi::Env env, std::shared_ptr<const vrnn::RnnModel> model, const SequenceArgs& args,
+Napi::Value StartForwardWorker(Napi::Env env, std::shared_ptr<const vrnn::RnnModel> model,
+                               std::shared_ptr<vrnn::WorkspacePool> workspaces, const SequenceArgs& args,
                                Napi::Function callback) {
   auto cancelled = std::make_shared<std::atomic<bool>>(false);
   ForwardWorker* worker;
   try {
-    worker = new ForwardWorker(callback, std::move(model), args, cancelled);
+    worker = new ForwardWorker(callback, std::move(model), std::move(workspaces), args, cancelled);
   } catch (const std::exception&) {
     throw Napi::RangeError::New(env, "forwardAsync: out of memory for a copy of the inputs or outputs");
   }

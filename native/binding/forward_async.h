@@ -11,13 +11,15 @@
 #include <memory>
 
 #include "../kernel/rnn_model.h"
+#include "../kernel/workspace_pool.h"
 #include "sequence_args.h"
 
 namespace vrnn_binding {
 
 // Queues the work; callback(error | null, output: ArrayBuffer, hn: ArrayBuffer, cancelled: boolean).
 // Returns a function that cancels the work if it has not started yet.
-Napi::Value StartForwardWorker(Napi::Env env, std::shared_ptr<const vrnn::RnnModel> model, const SequenceArgs& args,
+Napi::Value StartForwardWorker(Napi::Env env, std::shared_ptr<const vrnn::RnnModel> model,
+                               std::shared_ptr<vrnn::WorkspacePool> workspaces, const SequenceArgs& args,
                                Napi::Function callback);
 
 }  // namespace vrnn_binding

@@ -182,7 +182,7 @@ Napi::Value NativeRnn::Forward(const Napi::CallbackInfo& info) {
 Napi::Value NativeRnn::ForwardAsync(const Napi::CallbackInfo& info) {
   SequenceArgs args = ReadSequenceArgs(info, model_->spec());
   if (!info[7].IsFunction()) throw Napi::TypeError::New(info.Env(), "callback: expected a function");
-  return StartForwardWorker(info.Env(), model_, args, info[7].As<Napi::Function>());
+  return StartForwardWorker(info.Env(), model_, async_workspaces_, args, info[7].As<Napi::Function>());
 }
 
 }  // namespace vrnn_binding

@@ -8,6 +8,7 @@
 
 #include "../kernel/rnn_model.h"
 #include "../kernel/workspace.h"
+#include "../kernel/workspace_pool.h"
 #include "sequence_args.h"
 
 namespace vrnn_binding {
@@ -30,7 +31,8 @@ class NativeRnn : public Napi::ObjectWrap<NativeRnn> {
 
   std::shared_ptr<vrnn::RnnModel> model_;
   int64_t reported_bytes_ = 0;  // told to V8, so its GC weighs the native weights behind a small JS object
-  vrnn::Workspace workspace_;
+  vrnn::Workspace workspace_;  // for sync calls (the main thread runs one at a time)
+  std::shared_ptr<vrnn::WorkspacePool> async_workspaces_ = std::make_shared<vrnn::WorkspacePool>();
 };
 
 }  // namespace vrnn_binding
