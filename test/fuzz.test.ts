@@ -3,7 +3,7 @@
 // VANILLA_RNN_FUZZ_ITERATIONS scales it (default: just over 10,000 calls in a few seconds).
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  Dense, getNumThreads, RNN, setKernelPath, setNumThreads, SimpleRNN,
+  createBatcher, Dense, getNumThreads, RNN, setKernelPath, setNumThreads, SimpleRNN,
 } from '../lib/index';
 import { between, junk, maybe, pick, seeded, type Rng } from './support/fuzz-values';
 
@@ -115,6 +115,22 @@ describe('fuzz', () => {
       if (options && typeof options === 'object' && 'out' in options) delete options.out;
       if (options && typeof options === 'object' && rng() < 0.1) options.signal = rng() < 0.5 ? AbortSignal.abort() : junk(rng);
       await attemptAsync(() => rnn.forwardAsync(maybe(rng, () => inputFor(rnn, rng)) as never, options as never));
+    }
+  });
+
+  it('the batcher', async () => {
+    const rng = seeded(5);
+    for (let i = 0; i < ITERATIONS / 20; i++) {
+      const rnn = new RNN(validOptions(rng) as never);
+      let batcher: ReturnType<typeof createBatcher> | undefined;
+      attempt(() => { batcher = createBatcher(rnn, maybe(rng, () => ({ maxBatchSize: between(rng, 1, 8), maxDelayMs: between(rng, 0, 2) })) as never); });
+      const live = batcher ?? createBatcher(rnn);
+      const requests = Array.from({ length: between(rng, 1, 12) }, () => attemptAsync(() => live.run(
+        maybe(rng, () => { const steps = between(rng, 1, 4); return { data: new Float32Array(steps * rnn.config.inputSize), shape: [steps, rnn.config.inputSize] }; }) as never,
+        maybe(rng, () => ({ h0: rng() < 0.5 ? junk(rng) : undefined, signal: rng() < 0.2 ? AbortSignal.abort() : undefined })) as never)));
+      await Promise.all(requests);
+      await live.close();
+      await attemptAsync(() => live.run([[1]]));
     }
   });
 
