@@ -31,6 +31,7 @@ interface Request {
   x: Tensor;
   h0: Float32Array | null;
   signal?: AbortSignal;
+  onAbort?: () => void;
   resolve: (result: RNNOutput) => void;
   reject: (error: unknown) => void;
   settled: boolean;
@@ -100,7 +101,10 @@ class DynamicBatcher implements Batcher {
   }
 
   private enqueue(request: Request): void {
-    request.signal?.addEventListener('abort', () => this.settle(request, () => request.reject(request.signal!.reason)), { once: true });
+    if (request.signal) {
+      request.onAbort = () => this.settle(request, () => request.reject(request.signal!.reason));
+      request.signal.addEventListener('abort', request.onAbort, { once: true });
+    }
     this.queue.push(request);
     if (this.queue.length >= this.maxBatchSize) this.flush();
     else if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.maxDelayMs);
@@ -109,6 +113,8 @@ class DynamicBatcher implements Batcher {
   private settle(request: Request, action: () => void): void {
     if (request.settled) return;
     request.settled = true;
+    // A long-lived signal (one per connection, say) must not keep settled requests reachable.
+    if (request.onAbort) request.signal!.removeEventListener('abort', request.onAbort);
     action();
   }
 

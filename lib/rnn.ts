@@ -7,7 +7,7 @@ import { parameterSlots, type ParameterSlot } from './parameters';
 import { randomSeed, seededUniform } from './random';
 import { RNNStream, type StreamOptions } from './stream';
 import {
-  checkFloat32Array, describe, formatShape, sizeOf, toTensor, toTensorOfShape, type Tensor, type TensorLike,
+  checkFloat32Array, describe, formatShape, isDetached, sizeOf, toTensor, toTensorOfShape, type Tensor, type TensorLike,
 } from './tensor';
 
 export type Direction = 'forward' | 'reverse' | 'bidirectional';
@@ -152,6 +152,7 @@ function checkLengths(value: unknown, batch: number, steps: number): Int32Array 
   if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {
     throw new TypeError(`lengths: expected an array or Int32Array of ${batch} integers, got ${describe(value)}`);
   }
+  if (ArrayBuffer.isView(value) && isDetached(value)) throw new TypeError('lengths: the ArrayBuffer is detached (transferred)');
   const given = value as ArrayLike<unknown>;
   if (given.length !== batch) throw new RangeError(`lengths: expected ${batch} lengths (one per sequence), got ${given.length}`);
   const lengths = new Int32Array(batch);

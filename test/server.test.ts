@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => service.close());
 
-const post = (body: BodyInit, type = 'application/json') => fetch(`${base}/v1/predict`, { method: 'POST', body, headers: { 'content-type': type } });
+const post = (body: string | Buffer, type = 'application/json') => fetch(`${base}/v1/predict`, { method: 'POST', body, headers: { 'content-type': type } });
 
 describe('example server', () => {
   it('answers /healthz', async () => {

@@ -4,7 +4,7 @@ import type { NativeActivation } from '../native';
 import { checkOptionsObject, optionalBoolean, positiveInteger } from '../options';
 import { randomSeed } from '../random';
 import { RNN, type NativeCall } from '../rnn';
-import { describe, formatShape, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
+import { describe, formatShape, isDetached, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
 import { glorotUniform, orthogonal, seededUniform } from './initializers';
 import { checkWeightList, tensor, transpose } from './weights';
 
@@ -32,6 +32,7 @@ const OPTIONS = ['units', 'activation', 'useBias', 'returnSequences', 'returnSta
 
 function maskFrom(value: unknown, batch: number, steps: number): Uint8Array {
   if (value instanceof Uint8Array) {
+    if (isDetached(value)) throw new TypeError('mask: the ArrayBuffer is detached (transferred)');
     if (value.length !== batch * steps) throw new RangeError(`mask: expected ${batch * steps} entries ([N, T] = [${batch}, ${steps}]), got ${value.length}`);
     return value;
   }

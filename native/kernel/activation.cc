@@ -33,7 +33,11 @@ void ClipAndActivateRow(const Activation& a, float clip, float* v, std::size_t n
     case ActivationKind::kThresholdedRelu: MapRow(v, n, [=](float x) { return x > alpha ? x : 0.0f; }); break;
     case ActivationKind::kScaledTanh: MapRow(v, n, [=](float x) { return alpha * std::tanh(beta * x); }); break;
     case ActivationKind::kHardSigmoid:
-      MapRow(v, n, [=](float x) { return std::min(1.0f, std::max(0.0f, alpha * x + beta)); });
+      // Written so that NaN propagates (std::max(0, NaN) would return 0).
+      MapRow(v, n, [=](float x) {
+        const float y = alpha * x + beta;
+        return y != y ? y : std::min(1.0f, std::max(0.0f, y));
+      });
       break;
     case ActivationKind::kElu: MapRow(v, n, [=](float x) { return x >= 0.0f ? x : alpha * std::expm1(x); }); break;
     case ActivationKind::kSoftsign: MapRow(v, n, [](float x) { return x / (1.0f + std::fabs(x)); }); break;

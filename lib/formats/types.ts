@@ -1,0 +1,27 @@
+// What loadModel returns, whatever the file format.
+import type { Tensor, TensorLike } from '../tensor';
+
+export type ModelFormat = 'onnx' | 'safetensors' | 'tfjs';
+
+/** A dimension: a number when the file fixes it, a symbolic name ("batch", "seq") when it does not. */
+export type Dim = number | string;
+
+export type Feeds = Record<string, TensorLike | Float32Array | ArrayLike<number> | null | undefined>;
+
+export interface Model {
+  readonly format: ModelFormat;
+  /** The inputs in the file's own names and order; the first is the main input. */
+  readonly inputNames: string[];
+  /** Inputs that may be left out of the feeds (safetensors' h0 and lengths). */
+  readonly optionalInputNames: string[];
+  readonly outputNames: string[];
+  /** Shapes by name; null where the file does not say. */
+  readonly inputShapes: Record<string, Dim[] | null>;
+  readonly outputShapes: Record<string, Dim[] | null>;
+  /** A plain, JSON-serialisable description of the network. */
+  readonly config: Record<string, unknown>;
+  readonly numParameters: number;
+  /** Runs the model with the heavy work off the event loop where the format allows it. */
+  run(feeds: Feeds): Promise<Record<string, Tensor>>;
+  runSync(feeds: Feeds): Record<string, Tensor>;
+}

@@ -1,0 +1,91 @@
+// loadModel: a model file (ONNX, a PyTorch state_dict in safetensors, a TF.js Layers model) as a
+// runnable Model, its format told by the file name or its first bytes.
+import { readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { formatFromBytes, formatFromName } from './formats/detect';
+import { OnnxModel } from './formats/onnx/model';
+import { StateDictModel } from './formats/state-dict-model';
+import { TfjsModel } from './formats/tfjs/model';
+import type { ShardReader } from './formats/tfjs/weights';
+import type { Model, ModelFormat } from './formats/types';
+import { checkOptionsObject, oneOf, optionalBoolean } from './options';
+import { describe } from './tensor';
+
+export type { Dim, Feeds, Model, ModelFormat } from './formats/types';
+
+export interface LoadModelOptions {
+  /** Skips detection. */
+  format?: ModelFormat;
+  /** safetensors state_dicts only: PyTorch's nonlinearity (else the file's __metadata__, else 'tanh'). */
+  nonlinearity?: 'tanh' | 'relu';
+  /** safetensors state_dicts only: PyTorch's batch_first (else the file's __metadata__, else false). */
+  batchFirst?: boolean;
+}
+
+const FORMATS: ModelFormat[] = ['onnx', 'safetensors', 'tfjs'];
+
+interface Located {
+  bytes: Uint8Array;
+  label: string;
+  /** The directory TF.js weight paths are relative to; null for bytes. */
+  directory: string | null;
+  named: ModelFormat | null;
+}
+
+async function locate(pathOrBytes: unknown): Promise<Located> {
+  if (pathOrBytes instanceof Uint8Array) return { bytes: pathOrBytes, label: '<bytes>', directory: null, named: null };
+  if (typeof pathOrBytes !== 'string' || pathOrBytes === '') {
+    throw new TypeError(`loadModel: expected a file or directory path or a Uint8Array, got ${describe(pathOrBytes)}`);
+  }
+  const file = (await stat(pathOrBytes)).isDirectory() ? path.join(pathOrBytes, 'model.json') : pathOrBytes;
+  return { bytes: await readFile(file), label: file, directory: path.dirname(file), named: formatFromName(file) };
+}
+
+function shardReader(directory: string | null, label: string): ShardReader {
+  return (shard) => {
+    if (directory === null) {
+      throw new Error(`${label}: a TF.js model.json given as bytes has no directory to find its weight file '${shard}' in; pass the path of model.json or of its directory`);
+    }
+    if (shard === '' || path.isAbsolute(shard) || shard.split(/[\\/]/).includes('..')) {
+      throw new RangeError(`${label}: weight path ${JSON.stringify(shard)} must be relative to the model.json directory, without '..'`);
+    }
+    try {
+      return readFileSync(path.join(directory, shard));
+    } catch (error) {
+      throw new Error(`${label}: cannot read weight file '${shard}' listed in weightsManifest: ${(error as Error).message}`);
+    }
+  };
+}
+
+function checkOptions(options: unknown): LoadModelOptions {
+  const o = checkOptionsObject(options, ['format', 'nonlinearity', 'batchFirst'], 'loadModel options');
+  return {
+    format: o.format === undefined ? undefined : oneOf(o.format, FORMATS, 'onnx', 'format'),
+    nonlinearity: o.nonlinearity === undefined ? undefined : oneOf(o.nonlinearity, ['tanh', 'relu'] as const, 'tanh', 'nonlinearity'),
+    batchFirst: o.batchFirst === undefined ? undefined : optionalBoolean(o.batchFirst, false, 'batchFirst'),
+  };
+}
+
+function open(source: Located, format: ModelFormat, options: LoadModelOptions): Model {
+  if (format !== 'safetensors' && (options.nonlinearity !== undefined || options.batchFirst !== undefined)) {
+    throw new TypeError(`loadModel: nonlinearity and batchFirst apply to safetensors state_dicts only; ${format} models define their own`);
+  }
+  switch (format) {
+    case 'onnx': return new OnnxModel(source.bytes, source.label);
+    case 'safetensors': return new StateDictModel(source.bytes, source.label, options);
+    case 'tfjs': return new TfjsModel(source.bytes, shardReader(source.directory, source.label), source.label);
+  }
+}
+
+/**
+ * Loads a model: an ONNX file (.onnx), a PyTorch nn.RNN state_dict (.safetensors), or a TF.js Layers
+ * model (model.json, or the directory holding it, with its weight shards next to it). Bytes are
+ * accepted too, their format told from their first bytes.
+ */
+export async function loadModel(pathOrBytes: string | Uint8Array, options?: LoadModelOptions): Promise<Model> {
+  const checked = checkOptions(options);
+  const source = await locate(pathOrBytes);
+  const format = checked.format ?? source.named ?? formatFromBytes(source.bytes, source.label);
+  return open(source, format, checked);
+}
