@@ -2,6 +2,7 @@
 // The `vanilla-rnn` command line. Exit codes: 0 ok, 1 runtime error, 2 usage error.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { runDemo } from './cli/demo';
+import { describeModelFile, runModelFile } from './cli/model-commands';
 
 function positiveIntegerOption(value: string): number {
   const parsed = Number(value);
@@ -18,6 +19,16 @@ function buildProgram(): Command {
   program.command('demo')
     .description('run the built-in example models and print inputs, outputs and timings')
     .action(() => runDemo());
+  program.command('run')
+    .description('run a model file (.onnx, .safetensors, TF.js model.json) on .npy inputs; writes <output>.npy')
+    .argument('<model>', 'the model file (or a TF.js model directory)')
+    .requiredOption('--input <spec...>', 'x.npy for the main input, or name=file.npy')
+    .option('--out-dir <dir>', 'where to write the outputs', '.')
+    .action((model: string, options: { input: string[]; outDir: string }) => runModelFile(model, options, console.log));
+  program.command('info')
+    .description('format, configuration, parameter count, input and output names and shapes of a model file')
+    .argument('<model>', 'the model file (or a TF.js model directory)')
+    .action((model: string) => describeModelFile(model, console.log));
   program.command('bench')
     .description('benchmark vanilla-rnn against onnxruntime-node and a plain TypeScript loop, with the sgemm peak')
     .option('--quick', 'short measurements: only checks that every config runs')

@@ -43,3 +43,40 @@ describe('package entry points', () => {
     expect(viaImport.trim()).toBe('function');
   });
 });
+
+describe('vanilla-rnn run and info', () => {
+  it('run of torch_1layer_tanh.onnx on its input .npy writes a y.npy equal to its output .npy', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { readNpy } = await import('../lib/index');
+    const { FIXTURES_DIR } = await import('./support/fixtures');
+    const models = path.join(FIXTURES_DIR, 'models');
+    const outDir = mkdtempSync(path.join(tmpdir(), 'vanilla-rnn-run-'));
+    const printed = execFileSync(process.execPath, [CLI, 'run', path.join(models, 'torch_1layer_tanh.onnx'),
+      '--input', path.join(models, 'torch_1layer_tanh.input.npy'), '--out-dir', outDir], { encoding: 'utf8' });
+    expect(printed).toContain('y.npy [6, 3, 8]');
+    const got = readNpy(readFileSync(path.join(outDir, 'y.npy')));
+    const want = readNpy(path.join(models, 'torch_1layer_tanh.output.npy'));
+    expect(got.shape).toEqual(want.shape);
+    expectClose(got.data, want.data, 'y.npy');
+    const info = execFileSync(process.execPath, [CLI, 'info', path.join(models, 'torch_1layer_tanh.onnx')], { encoding: 'utf8' });
+    expect(info).toContain('format: onnx');
+    expect(info).toContain('input x: [seq, batch, 4]');
+  });
+
+  it('exits 1 with a one-line error for a missing file, 2 for a usage error', () => {
+    const run = (args: string[]) => {
+      try {
+        execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: 'pipe' });
+        return { status: 0, stderr: '' };
+      } catch (error) {
+        const e = error as { status: number; stderr: string };
+        return { status: e.status, stderr: e.stderr };
+      }
+    };
+    const missing = run(['run', '/nonexistent/model.onnx', '--input', 'x.npy']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run(['run']).status).toBe(2);
+  });
+});
