@@ -26,8 +26,9 @@
 // Leaks smaller than that per call (a message string) are LeakSanitizer's job: npm run test:asan.
 //
 // --shared-signal 1 passes one long-lived AbortSignal to every batcher.run, as a service does with a
-// shutdown signal: a known leak (reported; batcher.run never removes its 'abort' listener, so the
-// signal keeps every request, its input copy and its result), which this check then reports.
+// shutdown or per-connection signal. This was a leak (batcher.run never removed its 'abort'
+// listener, so the signal kept every request, its input copy and its result: +283 MiB and 40x
+// slower over 200,000 calls); it is fixed, and this option keeps the scenario checkable.
 'use strict';
 
 const { spawnSync } = require('node:child_process');
@@ -125,7 +126,7 @@ async function forwards(count, state) {
       done += n;
     } else {
       const n = Math.min(16, count - done);
-      // A fresh signal per request, unless --shared-signal (a known leak: see the header).
+      // A fresh signal per request, or one long-lived signal with --shared-signal (see the header).
       await Promise.all(Array.from({ length: n }, () => batcher.run(sequence, { signal: SHARED_SIGNAL ?? new AbortController().signal })));
       counts.batcher += n;
       done += n;
