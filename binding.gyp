@@ -6,6 +6,7 @@
         "native/kernel/activation.cc",
         "native/kernel/dense.cc",
         "native/kernel/projection.cc",
+        "native/kernel/projection_schedule.cc",
         "native/kernel/step_kernel.cc",
         "native/kernel/step_portable.cc",
         "native/kernel/step_avx2.cc",

@@ -10,6 +10,11 @@ constexpr double kMinWorkForThreads = 2.0e6;
 // A recurrent step of at least this many multiply-adds (B*H*H) is worth splitting by columns
 // across threads that then meet at a barrier (~0.3 us) after every step.
 constexpr std::size_t kMinStepWorkForSplit = 1 << 15;
+// A thread's share of a row split: at least one full register block of rows.
+constexpr std::size_t kMinSequencesPerShare = 8;
+// W_hh up to this size is streamed by every thread of a row split: half of a current server
+// core's L2 (1-2 MiB), leaving room for the rows.
+constexpr std::size_t kMaxSharedWeightBytes = 512 * 1024;
 
 std::size_t CeilDiv(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
 
@@ -46,14 +51,26 @@ int ForwardPass::UsefulThreads() const {
     work += static_cast<double>(layout_.RowCount()) * nd_ * hidden_ * (spec_.layer_input_size(layer) + hidden_);
   }
   if (work < kMinWorkForThreads) return 1;
-  if (layout_.batch * hidden_ * hidden_ >= kMinStepWorkForSplit) return batch_.max_threads;
-  const std::size_t projection_tasks = ProjectionTaskCount(ProjectionFor(0, 0));
+  if (ChooseSplit(batch_.max_threads) != Split::kNone) return batch_.max_threads;
+  // Otherwise one thread per direction, and others only to project ahead of the recurrence.
+  const std::size_t projection_tasks = ProjectionTaskCount(ProjectionFor(0, 0)) * nd_;
   return static_cast<int>(std::max<std::size_t>(nd_, std::min<std::size_t>(projection_tasks, batch_.max_threads)));
 }
 
+// How `group` threads share one direction's recurrence. Splitting the sequences needs no barrier,
+// but every thread then streams all of W_hh each step, so it is kept to W_hh that stays in a
+// core's L2 beside the rows; splitting the columns halves each thread's W_hh but meets each step.
+ForwardPass::Split ForwardPass::ChooseSplit(int group) const {
+  if (group < 2) return Split::kNone;
+  const std::size_t batch = layout_.batch;
+  if (batch >= 2 * kMinSequencesPerShare && hidden_ * hidden_ * sizeof(float) <= kMaxSharedWeightBytes) return Split::kRows;
+  if (batch * hidden_ * hidden_ >= kMinStepWorkForSplit) return Split::kColumns;
+  return Split::kNone;
+}
+
 void ForwardPass::PlanTeams(int threads) {
-  const bool split = layout_.batch * hidden_ * hidden_ >= kMinStepWorkForSplit;
-  const int max_parts = static_cast<int>(CeilDiv(hidden_, kColumnAlign));
+  const int max_column_parts = static_cast<int>(CeilDiv(hidden_, kColumnAlign));
+  const int max_row_parts = static_cast<int>(layout_.batch / kMinSequencesPerShare);
   interleave_ = nd_ == 2 && threads == 1;
   for (int dir = 0; dir < nd_; ++dir) {
     DirectionTeam& team = teams_[dir];
@@ -61,8 +78,25 @@ void ForwardPass::PlanTeams(int threads) {
     team.first_thread = own_threads ? dir : 0;
     team.step = own_threads ? 2 : 1;
     const int group = own_threads ? (threads - dir + 1) / 2 : threads;
-    team.size = split ? std::min(group, max_parts) : 1;
-    if (team.size > 1) team.barrier = std::make_unique<SpinBarrier>(team.size);
+    team.split = ChooseSplit(group);
+    team.size = team.split == Split::kRows ? std::min(group, max_row_parts)
+                : team.split == Split::kColumns ? std::min(group, max_column_parts) : 1;
+    team.barrier = team.split == Split::kColumns && team.size > 1 ? std::make_unique<SpinBarrier>(team.size) : nullptr;
+  }
+}
+
+// A row-splitting team deals the sequences out in turn, by decreasing length, so every member
+// gets a like share of the work whatever the lengths.
+void ForwardPass::ShareSequences(int threads) {
+  if (ws_.shares.size() < static_cast<std::size_t>(threads)) ws_.shares.resize(threads);
+  for (int dir = 0; dir < nd_; ++dir) {
+    const DirectionTeam& team = teams_[dir];
+    if (team.split != Split::kRows) continue;
+    for (int member = 0; member < team.size; ++member) {
+      std::vector<int32_t>& share = ws_.shares[team.first_thread + member * team.step];
+      share.clear();
+      for (std::size_t i = member; i < layout_.batch; i += team.size) share.push_back(ws_.order[i]);
+    }
   }
 }
 
@@ -76,64 +110,84 @@ void ForwardPass::Prepare(int threads) {
   if (ws_.cursors.size() < static_cast<std::size_t>(threads) * 2) ws_.cursors.resize(threads * 2);
   // Sized here, before the threads start, so nothing allocates (or can fail) inside them.
   for (RecurrenceCursor& cursor : ws_.cursors) ReserveCursor(cursor, layout_.batch);
-  const std::size_t layers = spec_.num_layers;
-  if (ws_.task_counter_count < layers) {
-    ws_.task_counters = std::make_unique<std::atomic<std::size_t>[]>(layers);
-    ws_.task_counter_count = layers;
-  }
-  for (std::size_t layer = 0; layer < layers; ++layer) ws_.task_counters[layer].store(0);
+  const bool reverse[2] = {spec_.is_reverse(0), nd_ == 2 && spec_.is_reverse(1)};
+  ws_.projection_schedule.Plan(ProjectionFor(0, 0), spec_.num_layers, nd_, reverse);
   if (threads > 1) all_threads_ = std::make_unique<SpinBarrier>(threads);
   PlanTeams(threads);
+  ShareSequences(threads);
 }
 
 void ForwardPass::RunOnThread(int thread, int threads) {
   for (int layer = 0; layer < spec_.num_layers; ++layer) {
-    Project(layer, thread);
-    if (threads > 1) all_threads_->Wait();
-    if (interleave_) RecurInterleaved(layer, thread);
-    else Recur(layer, thread);
-    if (threads > 1) all_threads_->Wait();
-  }
-}
-
-void ForwardPass::Project(int layer, int /*thread*/) {
-  const ProjectionArgs first = ProjectionFor(layer, 0);
-  const std::size_t per_direction = ProjectionTaskCount(first);
-  const std::size_t total = per_direction * nd_;
-  std::atomic<std::size_t>& next_task = ws_.task_counters[layer];
-  for (std::size_t task = next_task++; task < total; task = next_task++) {
-    const int dir = static_cast<int>(task / per_direction);
-    RunProjectionTask(dir == 0 ? first : ProjectionFor(layer, dir), task % per_direction);
-  }
-}
-
-void ForwardPass::Recur(int layer, int thread) {
-  for (int dir = 0; dir < nd_; ++dir) {
-    DirectionTeam& team = teams_[dir];
-    const int offset = thread - team.first_thread;
-    if (offset < 0 || offset % team.step != 0 || offset / team.step >= team.size) continue;
-    const int member = offset / team.step;
-    std::size_t begin, end;
-    ColumnRange(hidden_, member, team.size, &begin, &end);
-    const DirectionJob job = JobFor(layer, dir);
-    RecurrenceCursor& cursor = ws_.cursors[thread * 2 + dir];
-    BeginRecurrence(job, cursor);
-    for (std::size_t s = 0; s < layout_.steps; ++s) {
-      if (begin < end) AdvanceRecurrence(job, cursor, s, begin, end);
-      if (team.size > 1) team.barrier->Wait();
+    if (interleave_) {
+      RecurInterleaved(layer, thread);
+    } else {
+      bool recurred = false;
+      for (int dir = 0; dir < nd_; ++dir) {
+        const int member = TeamMember(dir, thread);
+        if (member < 0) continue;
+        Recur(layer, dir, member, thread);
+        recurred = true;
+      }
+      if (!recurred) ProjectAhead(layer);
     }
-    if (begin < end) FinishRecurrence(job, cursor, begin, end);
+    // The next layer projects this one's output: every row of it must be written.
+    if (threads > 1 && layer + 1 < spec_.num_layers) all_threads_->Wait();
   }
+}
+
+int ForwardPass::TeamMember(int dir, int thread) const {
+  const DirectionTeam& team = teams_[dir];
+  const int offset = thread - team.first_thread;
+  if (offset < 0 || offset % team.step != 0 || offset / team.step >= team.size) return -1;
+  return offset / team.step;
+}
+
+void ForwardPass::ProjectAhead(int layer) {
+  const ProjectionArgs args[2] = {ProjectionFor(layer, 0), ProjectionFor(layer, nd_ - 1)};
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (int dir = 0; dir < nd_; ++dir) progress |= ws_.projection_schedule.RunNextTask(layer, dir, args[dir]);
+  }
+}
+
+void ForwardPass::Recur(int layer, int dir, int member, int thread) {
+  const DirectionTeam& team = teams_[dir];
+  std::size_t begin = 0, end = hidden_;
+  if (team.split == Split::kColumns) ColumnRange(hidden_, member, team.size, &begin, &end);
+  DirectionJob job = JobFor(layer, dir);
+  if (team.split == Split::kRows) {
+    job.order = ws_.shares[thread].data();
+    job.sequence_count = ws_.shares[thread].size();
+  }
+  const ProjectionArgs projection = ProjectionFor(layer, dir);
+  RecurrenceCursor& cursor = ws_.cursors[thread * 2 + dir];
+  std::size_t ready = 0;
+  // Column-split threads meet every step, so one projecting a task would hold the others up, and
+  // a task's GEMM evicts their halves of a large W_hh from L2: they project everything first.
+  if (team.split == Split::kColumns) ws_.projection_schedule.AwaitAll(layer, dir, projection);
+  BeginRecurrence(job, cursor);
+  for (std::size_t s = 0; s < layout_.steps; ++s) {
+    ws_.projection_schedule.AwaitStep(layer, dir, s, projection, &ready);
+    if (begin < end) AdvanceRecurrence(job, cursor, s, begin, end);
+    if (team.barrier) team.barrier->Wait();
+  }
+  if (begin < end) FinishRecurrence(job, cursor, begin, end);
 }
 
 // One thread, two directions: advancing them step by step gives the core two independent
 // dependency chains to overlap.
 void ForwardPass::RecurInterleaved(int layer, int thread) {
   const DirectionJob jobs[2] = {JobFor(layer, 0), JobFor(layer, 1)};
+  const ProjectionArgs projections[2] = {ProjectionFor(layer, 0), ProjectionFor(layer, 1)};
   RecurrenceCursor* cursors[2] = {&ws_.cursors[thread * 2], &ws_.cursors[thread * 2 + 1]};
+  std::size_t ready[2] = {0, 0};
   for (int dir = 0; dir < 2; ++dir) BeginRecurrence(jobs[dir], *cursors[dir]);
   for (std::size_t s = 0; s < layout_.steps; ++s) {
-    for (int dir = 0; dir < 2; ++dir) AdvanceRecurrence(jobs[dir], *cursors[dir], s, 0, hidden_);
+    for (int dir = 0; dir < 2; ++dir) {
+      ws_.projection_schedule.AwaitStep(layer, dir, s, projections[dir], &ready[dir]);
+      AdvanceRecurrence(jobs[dir], *cursors[dir], s, 0, hidden_);
+    }
   }
   for (int dir = 0; dir < 2; ++dir) FinishRecurrence(jobs[dir], *cursors[dir], 0, hidden_);
 }
@@ -158,6 +212,7 @@ DirectionJob ForwardPass::JobFor(int layer, int dir) const {
       batch_.lengths,
       batch_.mask,
       ws_.order.data(),
+      layout_.batch,
       batch_.h0 ? batch_.h0 + state_offset : nullptr,
       ws_.zeros.data(),
       LayerOutput(layer) + dir * hidden_,

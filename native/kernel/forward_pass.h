@@ -1,10 +1,12 @@
 // One forward call of a model: every layer's projection and recurrence, spread over the threads
 // the call may use. All allocation happens before the threads start.
 //
-// Per layer: threads take projection tasks until none are left, meet, run the recurrence, meet.
-// In the recurrence a bidirectional layer gives each direction its own threads (the directions
-// are independent); a direction's threads split its columns and meet after every step, which pays
-// only when a step is large, so small steps keep one thread per direction.
+// Per layer: the recurrence threads start at once, each step awaiting the projection rows it reads
+// (see ProjectionSchedule); threads with no part in the recurrence project ahead of it; all meet
+// before the next layer, which reads this one's output. A bidirectional layer gives each direction
+// its own threads (the directions are independent). A direction's threads split its sequences when
+// there are enough of them (no barrier: sequences are independent), or else its columns, meeting
+// after every step, which pays only when a step is large; small steps keep one thread.
 #pragma once
 
 #include <atomic>
@@ -25,19 +27,25 @@ class ForwardPass {
   void Run();
 
  private:
+  enum class Split { kNone, kColumns, kRows };
+
   struct DirectionTeam {  // the threads of one direction in the recurrence
     int first_thread;     // threads first_thread, first_thread + step, ...
     int step;
-    int size;             // threads that split the columns (the rest of the group idle)
-    std::unique_ptr<SpinBarrier> barrier;
+    int size;             // threads that share the work (the rest of the group project ahead)
+    Split split;
+    std::unique_ptr<SpinBarrier> barrier;  // column splits only
   };
 
   int UsefulThreads() const;
+  Split ChooseSplit(int group) const;
   void PlanTeams(int threads);
+  void ShareSequences(int threads);
   void Prepare(int threads);
   void RunOnThread(int thread, int threads);
-  void Project(int layer, int thread);
-  void Recur(int layer, int thread);
+  int TeamMember(int dir, int thread) const;  // -1 when the thread has no part in dir's recurrence
+  void ProjectAhead(int layer);
+  void Recur(int layer, int dir, int member, int thread);
   void RecurInterleaved(int layer, int thread);
   ProjectionArgs ProjectionFor(int layer, int dir) const;
   DirectionJob JobFor(int layer, int dir) const;

@@ -3,6 +3,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 namespace vrnn {
@@ -67,6 +68,32 @@ std::size_t SequenceLength(const ProjectionArgs& a, std::size_t b) {
   return a.lengths == nullptr ? a.layout.steps : static_cast<std::size_t>(a.lengths[b]);
 }
 
+struct SequenceSteps {
+  std::size_t sequence;
+  std::size_t length;
+  std::size_t first;  // steps [first, first + count) of the sequence
+  std::size_t count;
+};
+
+SequenceSteps StepsOfTask(const ProjectionArgs& a, std::size_t task) {
+  const std::size_t b = task / kChunksPerSequence;
+  const std::size_t length = SequenceLength(a, b);
+  const std::size_t chunk = SequenceChunk(length);
+  const std::size_t first = (task % kChunksPerSequence) * chunk;
+  return {b, length, first, first >= length ? 0 : std::min(chunk, length - first)};
+}
+
+struct RowRange {
+  std::size_t first;
+  std::size_t count;
+};
+
+RowRange RowsOfTask(const ProjectionArgs& a, std::size_t task) {
+  const std::size_t per_task = RowsPerTask(a.layout.RowCount());
+  const std::size_t first = task * per_task;
+  return {first, std::min(per_task, a.layout.RowCount() - first)};
+}
+
 }  // namespace
 
 std::size_t ProjectionTaskCount(const ProjectionArgs& a) {
@@ -78,19 +105,34 @@ std::size_t ProjectionTaskCount(const ProjectionArgs& a) {
 
 void RunProjectionTask(const ProjectionArgs& a, std::size_t task) {
   if (PerSequence(a)) {
-    const std::size_t b = task / kChunksPerSequence;
-    const std::size_t length = SequenceLength(a, b);
-    const std::size_t chunk = SequenceChunk(length);
-    const std::size_t first_step = (task % kChunksPerSequence) * chunk;
-    if (first_step >= length) return;
+    const SequenceSteps steps = StepsOfTask(a, task);
+    if (steps.count == 0) return;
     const std::size_t step_stride = a.layout.StepStride();
-    ProjectRows(a, a.layout.SequenceStart(b) + first_step * step_stride, std::min(chunk, length - first_step),
-                step_stride);
+    ProjectRows(a, a.layout.SequenceStart(steps.sequence) + steps.first * step_stride, steps.count, step_stride);
     return;
   }
-  const std::size_t per_task = RowsPerTask(a.layout.RowCount());
-  const std::size_t first = task * per_task;
-  ProjectRows(a, first, std::min(per_task, a.layout.RowCount() - first), 1);
+  const RowRange rows = RowsOfTask(a, task);
+  ProjectRows(a, rows.first, rows.count, 1);
+}
+
+std::size_t ProjectionTaskFirstStep(const ProjectionArgs& a, std::size_t task, bool reverse) {
+  if (PerSequence(a)) {
+    const SequenceSteps steps = StepsOfTask(a, task);
+    if (steps.count == 0) return SIZE_MAX;
+    // A reverse pass reaches step t of a sequence of length L at processing step L - 1 - t.
+    return reverse ? steps.length - (steps.first + steps.count) : steps.first;
+  }
+  const RowRange rows = RowsOfTask(a, task);
+  const RowLayout& layout = a.layout;
+  if (!layout.batch_first) {
+    const std::size_t t = reverse ? (rows.first + rows.count - 1) / layout.batch : rows.first / layout.batch;
+    return reverse ? layout.steps - 1 - t : t;
+  }
+  // Batch-first rows run along one sequence's steps; a range crossing into the next sequence
+  // holds its step 0 (and the previous one's last step).
+  const std::size_t first_t = rows.first % layout.steps;
+  if (first_t + rows.count > layout.steps) return 0;
+  return reverse ? layout.steps - (first_t + rows.count) : first_t;
 }
 
 }  // namespace vrnn

@@ -25,5 +25,8 @@ struct ProjectionArgs {
 // How many independent tasks the projection splits into.
 std::size_t ProjectionTaskCount(const ProjectionArgs& args);
 void RunProjectionTask(const ProjectionArgs& args, std::size_t task);
+// The first processing step of the recurrence (forward or reverse) that reads a row the task
+// writes; SIZE_MAX for a task with no rows. Depends on the layout and lengths only.
+std::size_t ProjectionTaskFirstStep(const ProjectionArgs& args, std::size_t task, bool reverse);
 
 }  // namespace vrnn

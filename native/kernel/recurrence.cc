@@ -41,7 +41,7 @@ void BeginRecurrence(const DirectionJob& job, RecurrenceCursor& c) {
   const std::size_t h = job.weights.hidden;
   std::fill(c.outputs.begin(), c.outputs.begin() + batch, job.zeros);
   for (std::size_t b = 0; b < batch; ++b) c.states[b] = job.h0 ? job.h0 + b * h : job.zeros;
-  c.running = batch;
+  c.running = job.sequence_count;
 }
 
 void AdvanceRecurrence(const DirectionJob& job, RecurrenceCursor& c, std::size_t s, std::size_t col_begin,
@@ -69,7 +69,8 @@ void AdvanceRecurrence(const DirectionJob& job, RecurrenceCursor& c, std::size_t
 
 void FinishRecurrence(const DirectionJob& job, const RecurrenceCursor& c, std::size_t col_begin,
                       std::size_t col_end) {
-  for (std::size_t b = 0; b < job.layout.batch; ++b) {
+  for (std::size_t i = 0; i < job.sequence_count; ++i) {
+    const std::size_t b = job.order[i];
     for (std::size_t t = LengthOf(job, b); t < job.layout.steps; ++t) {
       std::memset(OutputRow(job, t, b) + col_begin, 0, (col_end - col_begin) * sizeof(float));
     }

@@ -1,7 +1,8 @@
 // The sequential part of one layer and direction: every time step of every sequence in the batch,
 // reading the projected inputs and writing each new state straight into the output rows.
-// Several threads may share a direction, each owning a range of columns and meeting at a barrier
-// after every step; each keeps its own cursor, advanced identically.
+// Several threads may share a direction, either each owning a range of columns and meeting at a
+// barrier after every step (each keeps its own cursor, advanced identically), or each owning a
+// share of the sequences (no barrier: sequences are independent).
 #pragma once
 
 #include <cstddef>
@@ -22,7 +23,8 @@ struct DirectionJob {
   const float* projection;            // [T*B, H] in `layout`: x W_ih^T + b_ih
   const int32_t* lengths;             // [B] or nullptr (all T)
   const uint8_t* mask;                // [B, T] or nullptr (no step skipped)
-  const int32_t* order;               // [B] sequences by decreasing length
+  const int32_t* order;               // the sequences this job advances, by decreasing length
+  std::size_t sequence_count;         // entries in `order`: B, or a thread's share of them
   const float* h0;                    // [B, H] or nullptr (zeros)
   const float* zeros;                 // [H] of zeros
   float* output;                      // row (t, b) at output + layout.Row(t, b) * output_stride

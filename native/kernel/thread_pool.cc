@@ -5,17 +5,11 @@
 #include <cstdlib>
 #include <string>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#define VRNN_PAUSE() _mm_pause()
-#else
-#define VRNN_PAUSE() std::this_thread::yield()
-#endif
+#include "backoff.h"
 
 namespace vrnn {
 namespace {
 
-constexpr int kSpinsBeforeYield = 1 << 10;
 constexpr auto kSpinTime = std::chrono::microseconds(100);
 
 // Spins (pausing) until done() or kSpinTime passes; true when done() became true.
@@ -24,7 +18,7 @@ bool SpinUntil(Done done) {
   const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
   for (int spins = 1;; ++spins) {
     if (done()) return true;
-    VRNN_PAUSE();
+    PauseCpu();
     if (spins % 64 == 0 && std::chrono::steady_clock::now() > deadline) return false;
   }
 }
@@ -46,10 +40,8 @@ void SpinBarrier::Wait() {
     generation_.fetch_add(1, std::memory_order_acq_rel);
     return;
   }
-  for (int spins = 0; generation_.load(std::memory_order_acquire) == generation; ++spins) {
-    if (spins < kSpinsBeforeYield) VRNN_PAUSE();
-    else std::this_thread::yield();
-  }
+  Backoff backoff;
+  while (generation_.load(std::memory_order_acquire) == generation) backoff.Wait();
 }
 
 ComputeThreads& ComputeThreads::Instance() {

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <cstddef>
-#include <atomic>
 #include <cstdint>
-#include <memory>
 #include <vector>
 
+#include "projection_schedule.h"
 #include "recurrence.h"
 
 namespace vrnn {
@@ -17,9 +16,9 @@ struct Workspace {
   std::vector<float> layer_outputs[2];  // ping-pong outputs of hidden layers: [T*B, nd*H]
   std::vector<float> zeros;             // [H]: the state and output before the first step
   std::vector<int32_t> order;           // [B]: sequences by decreasing length
+  std::vector<std::vector<int32_t>> shares;  // [threads]: each thread's sequences when a direction splits rows
   std::vector<RecurrenceCursor> cursors;  // [threads * 2]: one per thread and direction
-  std::unique_ptr<std::atomic<std::size_t>[]> task_counters;  // [layers]: next projection task
-  std::size_t task_counter_count = 0;
+  ProjectionSchedule projection_schedule;
 
   // Grows a buffer to at least `size` elements; never shrinks, so steady state is allocation-free.
   template <typename T>

@@ -92,15 +92,24 @@ vrnn::RnnModel RandomModel(std::mt19937& rng, int hidden, int layers, vrnn::Dire
   return model;
 }
 
-std::vector<float> RunModel(const vrnn::RnnModel& model, const std::vector<float>& x, std::size_t steps,
-                            std::size_t batch, vrnn::KernelPath path, int threads) {
+struct CallShape {
+  std::size_t steps;
+  std::size_t batch;
+  bool batch_first;
+  std::vector<int32_t> lengths;  // empty: every sequence has all steps
+};
+
+std::vector<float> RunModel(const vrnn::RnnModel& model, const std::vector<float>& x, const CallShape& shape,
+                            vrnn::KernelPath path, int threads) {
   const vrnn::RnnSpec& spec = model.spec();
-  std::vector<float> out(steps * batch * spec.num_directions() * spec.hidden_size);
-  std::vector<float> hn(spec.num_layers * spec.num_directions() * batch * spec.hidden_size);
+  std::vector<float> out(shape.steps * shape.batch * spec.num_directions() * spec.hidden_size);
+  std::vector<float> hn(spec.num_layers * spec.num_directions() * shape.batch * spec.hidden_size);
   vrnn::SequenceBatch call;
   call.input = x.data();
-  call.steps = steps;
-  call.batch = batch;
+  call.steps = shape.steps;
+  call.batch = shape.batch;
+  call.batch_first = shape.batch_first;
+  call.lengths = shape.lengths.empty() ? nullptr : shape.lengths.data();
   call.output = out.data();
   call.hn = hn.data();
   call.kernel_path = path;
@@ -111,18 +120,23 @@ std::vector<float> RunModel(const vrnn::RnnModel& model, const std::vector<float
   return out;
 }
 
+std::vector<float> RandomInput(std::mt19937& rng, const CallShape& shape) {
+  std::vector<float> x(shape.steps * shape.batch * 13);
+  std::uniform_real_distribution<float> u(-1, 1);
+  for (float& v : x) v = u(rng);
+  return x;
+}
+
 void TestPathsAndThreads() {
   std::mt19937 rng(7);
   for (int hidden : {5, 64, 200, 300}) {
     const vrnn::RnnModel model = RandomModel(rng, hidden, 2, vrnn::Direction::kBidirectional);
-    const std::size_t steps = 9, batch = 11;
-    std::vector<float> x(steps * batch * 13);
-    std::uniform_real_distribution<float> u(-1, 1);
-    for (float& v : x) v = u(rng);
-    const std::vector<float> reference = RunModel(model, x, steps, batch, vrnn::KernelPath::kPortable, 1);
+    const CallShape shape{9, 11, false, {}};
+    const std::vector<float> x = RandomInput(rng, shape);
+    const std::vector<float> reference = RunModel(model, x, shape, vrnn::KernelPath::kPortable, 1);
     for (vrnn::KernelPath path : {vrnn::KernelPath::kAvx2, vrnn::KernelPath::kAvx512}) {
       if (!vrnn::KernelPathSupported(path)) continue;
-      const std::vector<float> one = RunModel(model, x, steps, batch, path, 1);
+      const std::vector<float> one = RunModel(model, x, shape, path, 1);
       bool close = true;
       for (std::size_t i = 0; i < one.size(); ++i) {
         const bool ok = std::fabs(one[i] - reference[i]) <= 1e-5f + 1e-4f * std::fabs(reference[i]);
@@ -131,8 +145,44 @@ void TestPathsAndThreads() {
       }
       Check(close, "SIMD path within tolerance of the portable path");
       for (int threads : {2, 3}) {
-        Check(RunModel(model, x, steps, batch, path, threads) == one, "same bits for every thread count");
+        Check(RunModel(model, x, shape, path, threads) == one, "same bits for every thread count");
       }
+    }
+  }
+}
+
+// Every way a direction's recurrence is shared out, and the projection run ahead of it, gives
+// the same bits as one thread.
+void TestSchedulesAgreeAcrossThreads() {
+  std::mt19937 rng(11);
+  struct Case {
+    const char* what;
+    int hidden;
+    int layers;
+    vrnn::Direction direction;
+    CallShape shape;
+  };
+  std::vector<int32_t> mixed(40);
+  for (std::size_t b = 0; b < mixed.size(); ++b) mixed[b] = static_cast<int32_t>(1 + (b * 7) % 30);
+  const Case cases[] = {
+      {"sequences split, lengths", 64, 1, vrnn::Direction::kForward, {30, 40, false, mixed}},
+      {"sequences split, bidirectional, batch-first", 48, 2, vrnn::Direction::kBidirectional, {30, 40, true, mixed}},
+      {"sequences split, reverse, full length", 96, 1, vrnn::Direction::kReverse, {17, 64, false, {}}},
+      {"columns split", 300, 1, vrnn::Direction::kForward, {12, 2, false, {}}},
+      {"columns split, batch-first reverse", 320, 2, vrnn::Direction::kReverse, {10, 3, true, {}}},
+      {"projection ahead of one thread", 32, 2, vrnn::Direction::kForward, {700, 1, false, {}}},
+      {"projection ahead, reverse", 40, 1, vrnn::Direction::kReverse, {600, 2, false, {}}},
+  };
+  for (const Case& c : cases) {
+    const vrnn::RnnModel model = RandomModel(rng, c.hidden, c.layers, c.direction);
+    const std::vector<float> x = RandomInput(rng, c.shape);
+    const vrnn::KernelPath path = vrnn::BestKernelPath();
+    const std::vector<float> one = RunModel(model, x, c.shape, path, 1);
+    for (int threads : {2, 3, 4}) {
+      vrnn::ComputeThreads::Instance().set_max_threads(threads);
+      const bool same = RunModel(model, x, c.shape, path, threads) == one;
+      if (!same) std::printf("  %s: %d threads differ from one\n", c.what, threads);
+      Check(same, "same bits for every schedule");
     }
   }
 }
@@ -161,6 +211,7 @@ int main() {
     if (vrnn::KernelPathSupported(path)) TestTanhError(path);
   }
   TestPathsAndThreads();
+  TestSchedulesAgreeAcrossThreads();
   TestBarrierAndBudget();
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;

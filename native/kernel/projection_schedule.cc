@@ -1,0 +1,71 @@
+#include "projection_schedule.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+
+#include "backoff.h"
+
+namespace vrnn {
+namespace {
+
+template <typename T>
+void EnsureCapacity(std::unique_ptr<std::atomic<T>[]>& array, std::size_t* capacity, std::size_t size) {
+  if (*capacity >= size) return;
+  array = std::make_unique<std::atomic<T>[]>(size);
+  *capacity = size;
+}
+
+}  // namespace
+
+void ProjectionSchedule::Plan(const ProjectionArgs& shape, int num_layers, int num_directions, const bool reverse[2]) {
+  task_count_ = ProjectionTaskCount(shape);
+  for (int dir = 0; dir < num_directions; ++dir) {
+    DirectionOrder& order = orders_[dir];
+    std::vector<std::size_t>& first_step = scratch_steps_;
+    first_step.resize(task_count_);
+    for (std::size_t task = 0; task < task_count_; ++task) first_step[task] = ProjectionTaskFirstStep(shape, task, reverse[dir]);
+    order.tasks.resize(task_count_);
+    std::iota(order.tasks.begin(), order.tasks.end(), 0u);
+    std::stable_sort(order.tasks.begin(), order.tasks.end(),
+                     [&](uint32_t a, uint32_t b) { return first_step[a] < first_step[b]; });
+    order.first_step.resize(task_count_);
+    for (std::size_t i = 0; i < task_count_; ++i) order.first_step[i] = first_step[order.tasks[i]];
+  }
+  const std::size_t slots = static_cast<std::size_t>(num_layers) * 2;
+  EnsureCapacity(claims_, &claims_capacity_, slots);
+  EnsureCapacity(done_, &done_capacity_, slots * task_count_);
+  for (std::size_t i = 0; i < slots; ++i) claims_[i].store(0, std::memory_order_relaxed);
+  for (std::size_t i = 0; i < slots * task_count_; ++i) done_[i].store(0, std::memory_order_relaxed);
+}
+
+bool ProjectionSchedule::RunNextTask(int layer, int dir, const ProjectionArgs& args) {
+  const std::size_t position = NextClaim(layer, dir).fetch_add(1, std::memory_order_relaxed);
+  if (position >= task_count_) return false;
+  RunProjectionTask(args, orders_[dir].tasks[position]);
+  Done(layer, dir, position).store(1, std::memory_order_release);
+  return true;
+}
+
+void ProjectionSchedule::AwaitStep(int layer, int dir, std::size_t step, const ProjectionArgs& args,
+                                   std::size_t* ready) {
+  const std::vector<std::size_t>& first_step = orders_[dir].first_step;
+  const std::size_t needed = std::upper_bound(first_step.begin(), first_step.end(), step) - first_step.begin();
+  Backoff backoff;
+  while (*ready < needed) {
+    if (Done(layer, dir, *ready).load(std::memory_order_acquire) != 0) {
+      ++*ready;
+      continue;
+    }
+    // Unclaimed work comes first in claim order: help rather than wait for it.
+    if (NextClaim(layer, dir).load(std::memory_order_relaxed) < task_count_ && RunNextTask(layer, dir, args)) continue;
+    backoff.Wait();
+  }
+}
+
+void ProjectionSchedule::AwaitAll(int layer, int dir, const ProjectionArgs& args) {
+  std::size_t ready = 0;
+  AwaitStep(layer, dir, SIZE_MAX - 1, args, &ready);
+}
+
+}  // namespace vrnn
