@@ -5,6 +5,7 @@ import { BENCH_CONFIGS, runBench, type BenchReport } from '../lib/bench';
 import { compareOutputs } from '../lib/bench/agreement';
 import { selectConfigs } from '../lib/bench/configs';
 import { formatMarkdown } from '../lib/bench/format-table';
+import { timeInRounds } from '../lib/bench/timing';
 
 const names = BENCH_CONFIGS.map((config) => config.name);
 
@@ -28,6 +29,17 @@ describe('vanilla-rnn bench --quick', () => {
       }
       expect(config.flops, config.name).toBeGreaterThan(0);
       expect(config.onnxruntimeOverVanilla, config.name).toBeGreaterThan(0);
+    }
+  });
+
+  it('also times vanilla-rnn on one thread when the run uses more, with the same results', () => {
+    for (const config of report.configs) {
+      if (report.threads > 1) {
+        expect(config.engines.vanillaOneThread?.medianMs, config.name).toBeGreaterThan(0);
+        expect(config.agreement.vanillaOneThread?.ok, config.name).toBe(true);
+      } else {
+        expect(config.engines.vanillaOneThread, config.name).toBeUndefined();
+      }
     }
   });
 
@@ -57,6 +69,22 @@ describe('bench helpers', () => {
     expect(compareOutputs({ output: Float32Array.of(1.0001, 0.000009, -2), hn: Float32Array.of(0.5) }, want).ok).toBe(true);
     expect(compareOutputs({ output: Float32Array.of(1.0002, 0, -2), hn: Float32Array.of(0.5) }, want).mismatches).toBe(1);
     expect(compareOutputs({ output: Float32Array.of(1, 0, -2), hn: Float32Array.of(NaN) }, want).ok).toBe(false);
+  });
+
+  it('times compared calls in turns, each block of samples between its enter and leave', async () => {
+    const events: string[] = [];
+    let inside = '';
+    const timed = (name: string) => ({
+      call: () => { if (inside !== name) throw new Error(`${name} ran outside its enter/leave`); },
+      enter: () => { inside = name; events.push(`enter ${name}`); },
+      leave: () => { inside = ''; events.push(`leave ${name}`); },
+    });
+    const policy = { warmupSeconds: 0, budgetSeconds: 0, minSamples: 6, maxSamples: 6, minSampleSeconds: 0 };
+    const timings = await timeInRounds([timed('a'), timed('b')], policy, { rounds: 3, settle: async () => { events.push('settle'); } });
+    expect(timings.map((t) => t.samples)).toEqual([6, 6]);
+    const blocks = events.filter((e) => e.startsWith('enter')).slice(2); // after each call's warm-up
+    expect(blocks).toEqual(['enter a', 'enter b', 'enter a', 'enter b', 'enter a', 'enter b']);
+    expect(events.filter((e) => e === 'settle')).toHaveLength(8);
   });
 
   it('selects configs by name and refuses unknown ones', () => {

@@ -10,6 +10,9 @@ export interface EngineOutputs {
 export interface Engine {
   /** One forward call over the workload's input, writing into the buffers outputs() returns. */
   run(): void | Promise<void>;
+  /** Set up and undo what the engine's calls need around them (a process-wide setting). */
+  enter?(): void;
+  leave?(): void;
   /** The results of the last run. */
   outputs(): EngineOutputs;
   dispose(): Promise<void>;

@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import { compareOutputs } from './agreement';
 import { type BenchConfig, flopsPerCall, selectConfigs } from './configs';
 import type { Engine } from './engine';
-import { type EventLoopDelay, withEventLoopDelay } from './event-loop';
 import { formatMarkdown, formatTime } from './format-table';
 import { describeMachine } from './machine';
 import { type OnnxRuntimeModule, createOnnxruntimeEngine, loadOnnxruntime, onnxruntimeVersion } from './onnxruntime-engine';
@@ -14,7 +13,7 @@ import { type BenchPolicy, FULL, QUICK } from './policies';
 import type { BenchReport, ConfigResult, EngineName, EngineResult } from './report';
 import { type SgemmPeak, findSgemm, measureSgemmPeak } from './sgemm-peak';
 import { type ThreadControl, vanillaKernelPath, vanillaThreadControl } from './runtime-settings';
-import { type Timing, timeCall } from './timing';
+import { type Timing, timeCall, timeInRounds } from './timing';
 import { createTypescriptEngine } from './typescript-engine';
 import { createVanillaEngine } from './vanilla-engine';
 import { measureServing } from './serving';
@@ -36,8 +35,6 @@ export interface BenchOptions {
   print?: (line: string) => void;
   /** Progress while measuring (e.g. to stderr); default silent. */
   progress?: (message: string) => void;
-  /** Also record the event-loop delay while each engine is measured (a hook for an async forward). */
-  eventLoop?: boolean;
 }
 
 interface BenchContext {
@@ -46,7 +43,7 @@ interface BenchContext {
   ort: OnnxRuntimeModule | null;
   modelDir: string;
   peak: SgemmPeak | null;
-  eventLoop: boolean;
+  threadControl: ThreadControl | null;
   notes: string[];
   progress: (message: string) => void;
 }
@@ -59,27 +56,26 @@ function resolveThreads(threads: number | undefined): number {
   return threads;
 }
 
-async function measure(engine: Engine, context: BenchContext): Promise<{ timing: Timing; eventLoop?: EventLoopDelay }> {
-  await sleep(context.policy.settleMs);
-  const run = () => timeCall(engine.run, { ...context.policy.timing, yieldBetweenSamples: context.eventLoop });
-  if (!context.eventLoop) return { timing: await run() };
-  const { result, delay } = await withEventLoopDelay(run);
-  return { timing: result, eventLoop: delay };
-}
-
-function engineResult(measured: { timing: Timing; eventLoop?: EventLoopDelay }, flops: number, peak: SgemmPeak | null): EngineResult {
-  const { timing } = measured;
+function engineResult(timing: Timing, flops: number, peak: SgemmPeak | null): EngineResult {
   const gflops = flops / (timing.medianMs * 1e6);
   return {
     medianMs: timing.medianMs, minMs: timing.minMs, samples: timing.samples, callsPerSample: timing.callsPerSample,
     gflops, percentOfPeak: peak ? (100 * gflops) / peak.gflops : null,
-    ...(measured.eventLoop ? { eventLoop: measured.eventLoop } : {}),
   };
+}
+
+/** vanilla-rnn on one thread, for the comparison with the run's thread count. */
+function oneThreadEngine(workload: Workload, context: BenchContext): Engine | null {
+  const control = context.threadControl;
+  if (!control || context.threads === 1) return null;
+  return { ...createVanillaEngine(workload), enter: () => control.setNumThreads(1), leave: () => control.setNumThreads(context.threads) };
 }
 
 async function createEngines(workload: Workload, context: BenchContext): Promise<Partial<Record<EngineName, Engine>>> {
   const { config } = workload;
   const engines: Partial<Record<EngineName, Engine>> = { vanilla: createVanillaEngine(workload) };
+  const oneThread = oneThreadEngine(workload, context);
+  if (oneThread) engines.vanillaOneThread = oneThread;
   if (context.ort) engines.onnxruntime = await createOnnxruntimeEngine(context.ort, workload, context.threads, context.modelDir);
   if (flopsPerCall(config) <= context.policy.typescriptMaxFlops) {
     engines.typescript = createTypescriptEngine(workload);
@@ -91,7 +87,7 @@ async function createEngines(workload: Workload, context: BenchContext): Promise
 
 function checkAgreement(engines: Partial<Record<EngineName, Engine>>, result: ConfigResult, notes: string[]): void {
   const got = engines.vanilla!.outputs();
-  for (const name of ['onnxruntime', 'typescript'] as const) {
+  for (const name of ['vanillaOneThread', 'onnxruntime', 'typescript'] as const) {
     const other = engines[name];
     if (!other) continue;
     const agreement = compareOutputs(got, other.outputs());
@@ -108,11 +104,20 @@ async function benchConfig(config: BenchConfig, context: BenchContext): Promise<
   const result: ConfigResult = { ...config, flops, engines: {}, onnxruntimeOverVanilla: null, agreement: {} };
   const engines = await createEngines(createWorkload(config), context);
   try {
-    for (const [name, engine] of Object.entries(engines) as Array<[EngineName, Engine]>) {
-      context.progress(`${config.name}: ${name}`);
-      result.engines[name] = engineResult(await measure(engine, context), flops, context.peak);
-      context.progress(`${config.name}: ${name} ${formatTime(result.engines[name]!.medianMs)}`);
+    // The engines whose ratios the report gives take turns; the TypeScript loop is timed alone.
+    const { typescript, ...compared } = engines;
+    const names = Object.keys(compared) as Array<keyof typeof compared>;
+    context.progress(`${config.name}: ${names.join(', ')}`);
+    const settle = () => sleep(context.policy.settleMs);
+    const calls = names.map((name) => ({ call: compared[name]!.run, enter: compared[name]!.enter, leave: compared[name]!.leave }));
+    const timings = await timeInRounds(calls, context.policy.timing, { rounds: context.policy.rounds, settle });
+    names.forEach((name, i) => { result.engines[name] = engineResult(timings[i], flops, context.peak); });
+    if (typescript) {
+      context.progress(`${config.name}: typescript`);
+      await settle();
+      result.engines.typescript = engineResult(await timeCall(typescript.run, context.policy.timing), flops, context.peak);
     }
+    context.progress(`${config.name}: ${Object.entries(result.engines).map(([name, r]) => `${name} ${formatTime(r.medianMs)}`).join(', ')}`);
     checkAgreement(engines, result, context.notes);
   } finally {
     await Promise.all(Object.values(engines).map((engine) => engine.dispose()));
@@ -160,8 +165,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const modelDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vanilla-rnn-bench-'));
   try {
     const context: BenchContext = {
-      policy: options.quick ? QUICK : FULL, threads, ort, modelDir, peak: null, eventLoop: options.eventLoop ?? false,
-      notes, progress: options.progress ?? (() => {}),
+      policy: options.quick ? QUICK : FULL, threads, ort, modelDir, peak: null, threadControl, notes,
+      progress: options.progress ?? (() => {}),
     };
     context.peak = await measurePeak(context);
     const results: ConfigResult[] = [];

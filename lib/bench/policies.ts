@@ -10,6 +10,8 @@ export interface BenchPolicy {
   /** Idle time before each engine: OpenBLAS's and onnxruntime's worker threads keep spinning for a
    *  while after a call (OpenBLAS about 0.1 s) and would steal cores from the next engine. */
   settleMs: number;
+  /** The compared engines take turns in this many rounds (see timeInRounds). */
+  rounds: number;
 }
 
 export const FULL: BenchPolicy = {
@@ -17,6 +19,7 @@ export const FULL: BenchPolicy = {
   peakTiming: { warmupSeconds: 0.3, budgetSeconds: 1.5, minSamples: 5, maxSamples: 50, minSampleSeconds: 0 },
   typescriptMaxFlops: Infinity,
   settleMs: 150,
+  rounds: 5,
 };
 
 export const QUICK: BenchPolicy = {
@@ -24,4 +27,5 @@ export const QUICK: BenchPolicy = {
   peakTiming: { warmupSeconds: 0, budgetSeconds: 0, minSamples: 2, maxSamples: 2, minSampleSeconds: 0 },
   typescriptMaxFlops: 3e8,
   settleMs: 150,
+  rounds: 1,
 };

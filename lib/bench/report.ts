@@ -2,11 +2,11 @@
 import type { ServingReport } from './serving';
 import type { Agreement } from './agreement';
 import type { BenchConfig } from './configs';
-import type { EventLoopDelay } from './event-loop';
 import type { MachineInfo } from './machine';
 import type { SgemmPeak } from './sgemm-peak';
 
-export type EngineName = 'vanilla' | 'onnxruntime' | 'typescript';
+/** vanillaOneThread: vanilla-rnn with setNumThreads(1), when the run uses more threads. */
+export type EngineName = 'vanilla' | 'vanillaOneThread' | 'onnxruntime' | 'typescript';
 
 export interface EngineResult {
   medianMs: number;
@@ -16,8 +16,6 @@ export interface EngineResult {
   gflops: number;
   /** Share of the measured sgemm peak, or null without a peak. */
   percentOfPeak: number | null;
-  /** Only with the eventLoop option. */
-  eventLoop?: EventLoopDelay;
 }
 
 export interface ConfigResult extends BenchConfig {

@@ -67,16 +67,73 @@ function median(sorted: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-export async function timeCall(call: Call, policy: TimingPolicy): Promise<Timing> {
-  const { perCall, isAsync } = await warmUp(call, policy);
-  const callsPerSample = Math.max(1, Math.ceil(policy.minSampleSeconds / perCall));
-  const wanted = Math.ceil(policy.budgetSeconds / (perCall * callsPerSample));
-  const samples = Math.min(policy.maxSamples, Math.max(policy.minSamples, wanted));
-  const perCallMs: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    if (policy.yieldBetweenSamples) await yieldToTimers();
-    perCallMs.push((await timeGroup(call, callsPerSample, isAsync)) / callsPerSample * 1e3);
+/** A call under test, with what must surround its samples (a process-wide setting, say). */
+export interface TimedCall {
+  call: Call;
+  enter?: () => void;
+  leave?: () => void;
+}
+
+interface Plan {
+  isAsync: boolean;
+  callsPerSample: number;
+  samples: number;
+  perCallMs: number[];
+}
+
+async function plan(timed: TimedCall, policy: TimingPolicy): Promise<Plan> {
+  timed.enter?.();
+  try {
+    const { perCall, isAsync } = await warmUp(timed.call, policy);
+    const callsPerSample = Math.max(1, Math.ceil(policy.minSampleSeconds / perCall));
+    const wanted = Math.ceil(policy.budgetSeconds / (perCall * callsPerSample));
+    return { isAsync, callsPerSample, samples: Math.min(policy.maxSamples, Math.max(policy.minSamples, wanted)), perCallMs: [] };
+  } finally {
+    timed.leave?.();
   }
-  perCallMs.sort((a, b) => a - b);
-  return { medianMs: median(perCallMs), minMs: perCallMs[0], samples, callsPerSample };
+}
+
+async function sample(timed: TimedCall, plan: Plan, count: number, policy: TimingPolicy): Promise<void> {
+  timed.enter?.();
+  try {
+    for (let i = 0; i < count; i++) {
+      if (policy.yieldBetweenSamples) await yieldToTimers();
+      plan.perCallMs.push((await timeGroup(timed.call, plan.callsPerSample, plan.isAsync)) / plan.callsPerSample * 1e3);
+    }
+  } finally {
+    timed.leave?.();
+  }
+}
+
+function summarize(plan: Plan): Timing {
+  const sorted = plan.perCallMs.slice().sort((a, b) => a - b);
+  return { medianMs: median(sorted), minMs: sorted[0], samples: sorted.length, callsPerSample: plan.callsPerSample };
+}
+
+export async function timeCall(call: Call, policy: TimingPolicy): Promise<Timing> {
+  const [timing] = await timeInRounds([{ call }], policy, { rounds: 1, settle: async () => {} });
+  return timing;
+}
+
+/**
+ * Times several calls whose speeds are to be compared, taking turns in `rounds` blocks of samples,
+ * so that a slow spell of a shared machine falls on all of them rather than on one.
+ */
+export async function timeInRounds(calls: readonly TimedCall[], policy: TimingPolicy,
+  turns: { rounds: number; settle: () => Promise<void> }): Promise<Timing[]> {
+  const plans: Plan[] = [];
+  for (const timed of calls) {
+    await turns.settle();
+    plans.push(await plan(timed, policy));
+  }
+  for (let round = 0; round < turns.rounds; round++) {
+    for (const [i, timed] of calls.entries()) {
+      const { samples } = plans[i];
+      const count = Math.ceil(samples * (round + 1) / turns.rounds) - Math.ceil(samples * round / turns.rounds);
+      if (count === 0) continue;
+      await turns.settle();
+      await sample(timed, plans[i], count, policy);
+    }
+  }
+  return plans.map(summarize);
 }
