@@ -128,32 +128,32 @@ class DynamicBatcher implements Batcher {
     this.inFlight.add(done);
   }
 
+  // The batch runs batch-first whatever the model's layout: each request's input and output are then
+  // one contiguous block, copied in one go (time-major would take a copy per step and request).
   private async dispatch(batch: Request[]): Promise<void> {
     try {
-      const lengths = batch.map((request) => request.x.shape[0]);
+      const lengths = Int32Array.from(batch, (request) => request.x.shape[0]);
       const steps = Math.max(...lengths);
-      const result = await this.rnn.forwardAsync(this.mergeInputs(batch, steps), { h0: this.mergeStates(batch), lengths });
+      const width = this.rnn.numDirections * this.rnn.config.hiddenSize;
+      const call = { input: this.mergeInputs(batch, steps), steps, batch: batch.length, batchFirst: true, h0: this.mergeStates(batch), lengths, mask: null };
+      const shapes = { output: [batch.length, steps, width], hn: [this.stateRows, batch.length, this.rnn.config.hiddenSize] };
+      const result = await this.rnn.runAsync(call, shapes);
       batch.forEach((request, b) => this.settle(request, () => request.resolve(this.split(result, b, lengths[b], batch.length))));
     } catch (error) {
       for (const request of batch) this.settle(request, () => request.reject(error));
     }
   }
 
-  // [T, B, D] (or [B, T, D] with batchFirst), zero-padded past each sequence's length.
-  private mergeInputs(batch: Request[], steps: number): Tensor {
+  // [B, T, D], zero-padded past each sequence's length.
+  private mergeInputs(batch: Request[], steps: number): Float32Array {
     const d = this.rnn.config.inputSize;
-    const count = batch.length;
-    const data = new Float32Array(steps * count * d);
-    const batchFirst = this.rnn.config.batchFirst;
-    batch.forEach(({ x }, b) => {
-      if (batchFirst) data.set(x.data, b * steps * d);
-      else for (let t = 0; t < x.shape[0]; t++) data.set(x.data.subarray(t * d, (t + 1) * d), (t * count + b) * d);
-    });
-    return { data, shape: batchFirst ? [count, steps, d] : [steps, count, d] };
+    const data = new Float32Array(steps * batch.length * d);
+    batch.forEach(({ x }, b) => data.set(x.data, b * steps * d));
+    return data;
   }
 
   // [L*nd, B, H], zeros for requests without an h0; null when none has one.
-  private mergeStates(batch: Request[]): Tensor | null {
+  private mergeStates(batch: Request[]): Float32Array | null {
     if (batch.every((request) => request.h0 === null)) return null;
     const h = this.rnn.config.hiddenSize;
     const count = batch.length;
@@ -162,16 +162,14 @@ class DynamicBatcher implements Batcher {
       if (!h0) return;
       for (let row = 0; row < this.stateRows; row++) data.set(h0.subarray(row * h, (row + 1) * h), (row * count + b) * h);
     });
-    return { data, shape: [this.stateRows, count, h] };
+    return data;
   }
 
   private split(result: RNNOutput, b: number, length: number, count: number): RNNOutput {
     const width = this.rnn.numDirections * this.rnn.config.hiddenSize;
     const h = this.rnn.config.hiddenSize;
-    const steps = this.rnn.config.batchFirst ? result.output.shape[1] : result.output.shape[0];
-    const output = new Float32Array(length * width);
-    if (this.rnn.config.batchFirst) output.set(result.output.data.subarray(b * steps * width, (b * steps + length) * width));
-    else for (let t = 0; t < length; t++) output.set(result.output.data.subarray((t * count + b) * width, (t * count + b + 1) * width), t * width);
+    const steps = result.output.shape[1];
+    const output = result.output.data.slice(b * steps * width, (b * steps + length) * width);
     const hn = new Float32Array(this.stateRows * h);
     for (let row = 0; row < this.stateRows; row++) hn.set(result.hn.data.subarray((row * count + b) * h, (row * count + b + 1) * h), row * h);
     return { output: { data: output, shape: [length, width] }, hn: { data: hn, shape: [this.stateRows, h] } };

@@ -266,22 +266,30 @@ export class RNN {
       const signal = checkSignal(o.signal);
       signal?.throwIfAborted();
       const { call, outputShape, hnShape } = this.plan(input, o);
-      return new Promise((resolve, reject) => {
-        const onAbort = () => {
-          cancel();
-          reject(signal!.reason);
-        };
-        const cancel = this.native.forwardAsync(call.input, call.steps, call.batch, call.batchFirst, call.h0, call.lengths,
-          call.mask, (error, output, hn) => {
-            signal?.removeEventListener('abort', onAbort);
-            if (error) reject(error);
-            else resolve({ output: { data: new Float32Array(output), shape: outputShape }, hn: { data: new Float32Array(hn), shape: hnShape } });
-          });
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
+      return this.runAsync(call, { output: outputShape, hn: hnShape }, signal);
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * @internal forwardAsync of a checked call, in the layout the call names: the batcher merges its
+   * requests batch-first whatever the model's layout, so each request is one contiguous copy.
+   */
+  runAsync(call: Omit<NativeCall, 'output' | 'hn'>, shapes: { output: number[]; hn: number[] }, signal?: AbortSignal): Promise<RNNOutput> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        cancel();
+        reject(signal!.reason);
+      };
+      const cancel = this.native.forwardAsync(call.input, call.steps, call.batch, call.batchFirst, call.h0, call.lengths,
+        call.mask, (error, output, hn) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (error) reject(error);
+          else resolve({ output: { data: new Float32Array(output), shape: shapes.output }, hn: { data: new Float32Array(hn), shape: shapes.hn } });
+        });
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** Checks a call's input and options and works out the shapes of its results. */

@@ -5,6 +5,7 @@
 #include <new>
 #include <vector>
 
+#include "../kernel/thread_pool.h"
 #include "../kernel/workspace_pool.h"
 
 namespace vrnn_binding {
@@ -45,9 +46,13 @@ class ForwardWorker : public Napi::AsyncWorker {
     call_.hn = static_cast<float*>(hn.Data());
     output_ = Napi::Persistent(output);
     hn_ = Napi::Persistent(hn);
+    vrnn::ComputeThreads::Instance().NoteQueued();
   }
 
+  ~ForwardWorker() override { Dequeue(); }
+
   void Execute() override {
+    Dequeue();
     if (cancelled_->load()) return;
     started_ = true;
     try {
@@ -76,6 +81,14 @@ class ForwardWorker : public Napi::AsyncWorker {
   Napi::Reference<Napi::ArrayBuffer> output_;
   Napi::Reference<Napi::ArrayBuffer> hn_;
   bool started_ = false;
+  bool dequeued_ = false;
+
+  // Once per worker, whether it ran or was dropped with its environment.
+  void Dequeue() {
+    if (dequeued_) return;
+    dequeued_ = true;
+    vrnn::ComputeThreads::Instance().NoteDequeued();
+  }
 };
 
 }  // namespace

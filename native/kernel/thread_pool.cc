@@ -101,6 +101,7 @@ void ComputeThreads::ReleaseSlots(int slots) {
 }
 
 ComputeLease ComputeThreads::Lease(int wanted) {
+  if (queued_calls_.load() > 0) wanted = 1;
   int slots = AcquireSlots(std::max(1, wanted));
   std::unique_lock<std::mutex> helpers(helpers_busy_, std::defer_lock);
   if (slots > 1 && !helpers.try_lock()) {
