@@ -6,13 +6,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { encodeNpy, loadModel, readNpy, type Tensor } from '../lib/index';
 import { progressBar } from '../lib/cli/progress';
 import { expectClose, expectExact, FIXTURES_DIR, loadJson, mulberry32, randomFloat32, tensorOf, type JsonTensor } from './support/fixtures';
 import { modelBytes, node, tensor, valueInfo } from './formats/helpers/onnx-builder';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
+// Each CLI process loads the addon and ~120 modules (about 0.4 s of CPU); a fixture's four runs take
+// seconds on a busy machine, more than vitest's 5 s default allows for.
+vi.setConfig({ testTimeout: 60_000 });
 const MODELS = path.join(FIXTURES_DIR, 'models');
 const scratch = mkdtempSync(path.join(tmpdir(), 'vanilla-rnn-cli-run-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
