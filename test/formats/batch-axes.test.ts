@@ -108,4 +108,19 @@ describe('batchAxes of hand-built ONNX graphs', () => {
   ])('is null with %s', async (_, spec) => {
     expect((await loadModel(rnnGraph(spec))).batchAxes).toBeNull();
   });
+
+  it('is null, at once, for more placements than it tries (12 inputs: 3 * 4^11 of them)', async () => {
+    const extra = Array.from({ length: 11 }, (_, i) => `E${i}`);
+    const model = await loadModel(rnnGraph({
+      inputs: [valueInfo('X', ['seq', 'n', 2]), ...extra.map((name) => valueInfo(name, [1, 1, 1, 1]))],
+      outputs: [valueInfo('Y', null), ...extra.map((name) => valueInfo(name, null))],
+    }));
+    expect(model.batchAxes).toBeNull();
+  });
+
+  it('leaves a malformed attribute the node reads when it runs to the run, not to loadModel', async () => {
+    const model = await loadModel(rnnGraph({ after: [node('Squeeze', ['Y'], ['S'], { axes: 1 })], y: 'S' }));
+    expect(model.batchAxes).toBeNull();
+    expect(() => model.runSync({ X: { data: new Float32Array(12), shape: [3, 2, 2] } })).toThrow(/attribute 'axes' must be INTS, got INT/);
+  });
 });

@@ -6,8 +6,8 @@ import type { BatchAxes } from '../types';
 import { outputFacts, type BatchFact } from './batch-rules';
 import type { CompiledGraph } from './graph';
 
-/** More placements than this are not tried (each is one pass over the graph). */
-const MAX_PLACEMENTS = 4096;
+/** Placements times nodes beyond this are not tried, so a hostile file cannot stall loadModel. */
+const MAX_NODE_VISITS = 1_000_000;
 
 function* placements(ranks: number[]): Generator<number[]> {
   if (ranks.length === 0) {
@@ -40,7 +40,8 @@ function follow(graph: CompiledGraph, axes: number[]): Record<string, number> | 
 
 export function findBatchAxes(graph: CompiledGraph): BatchAxes | null {
   const ranks = graph.inputs.map((input) => input.shape?.length ?? 0);
-  if (ranks.length === 0 || ranks.includes(0) || ranks.reduce((n, r) => n * r, 1) > MAX_PLACEMENTS) return null;
+  const visits = ranks.reduce((n, r) => n * r, 1) * Math.max(1, graph.plan.length);
+  if (ranks.length === 0 || ranks.includes(0) || visits > MAX_NODE_VISITS) return null;
   let answer: BatchAxes | null = null;
   for (const axes of placements(ranks)) {
     const outputs = follow(graph, axes);

@@ -174,5 +174,11 @@ const RULES: ReadonlyMap<string, Rule> = new Map([
 export function outputFacts(node: PlannedNode, inputs: Facts, constants: Constants): BatchFact[] | null {
   const present = inputs.filter((fact) => fact !== undefined);
   if (present.length > 0 && present.every((fact) => fact.kind === 'fixed')) return node.outputs.map(() => ({ kind: 'fixed' }));
-  return RULES.get(node.opType)?.(node, inputs, constants) ?? null;
+  try {
+    return RULES.get(node.opType)?.(node, inputs, constants) ?? null;
+  } catch {
+    // Some attributes are only read when the node runs (Squeeze's axes, Slice's starts): a malformed one
+    // is reported then, by the node itself, not while the model loads.
+    return null;
+  }
 }
