@@ -2,9 +2,7 @@
 // The `vanilla-rnn` command line. Exit codes: 0 ok, 1 runtime error, 2 usage error. Errors are one
 // line on stderr; --verbose adds the stack.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runDemo } from './cli/demo';
-import { describeModelFile } from './cli/info-command';
-import { runModelFile, type RunOptions } from './cli/run-command';
+import type { RunOptions } from './cli/run-command';
 
 function positiveIntegerOption(value: string): number {
   const parsed = Number(value);
@@ -21,6 +19,8 @@ function withStateDictOptions(command: Command): Command {
     .option('--no-batch-first', 'safetensors: the nn.RNN was built with batch_first=False');
 }
 
+// Commands load the model stack (the addon, ~120 modules) only when they run, so --help and usage
+// errors answer at once.
 function buildProgram(): Command {
   const program = new Command('vanilla-rnn')
     .description('Fast vanilla RNN inference with PyTorch, Keras and ONNX semantics')
@@ -29,18 +29,21 @@ function buildProgram(): Command {
     .exitOverride();
   program.command('demo')
     .description('run the built-in example models and print inputs, outputs and timings')
-    .action(() => runDemo());
+    .action(async () => (await import('./cli/demo')).runDemo());
   withStateDictOptions(program.command('run')
     .description('run a model file (.onnx, .safetensors, TF.js model.json) on .npy inputs; writes <output>.npy')
     .argument('<model>', 'the model file (or a TF.js model directory)')
     .requiredOption('--input <spec...>', 'x.npy for the main input, or name=file.npy')
     .option('--out-dir <dir>', 'where to write the outputs', '.')
     .option('--batch-size <n>', 'run n sequences at a time (progress bar on a terminal); default: all at once', positiveIntegerOption))
-    .action((model: string, options: RunOptions) => runModelFile(model, options, { print: console.log, stderr: process.stderr }));
+    .action(async (model: string, options: RunOptions) => {
+      const { runModelFile } = await import('./cli/run-command');
+      await runModelFile(model, options, { print: console.log, stderr: process.stderr });
+    });
   withStateDictOptions(program.command('info')
     .description('format, configuration, parameter count, input and output names, shapes and batch axes of a model file')
     .argument('<model>', 'the model file (or a TF.js model directory)'))
-    .action((model: string, options: RunOptions) => describeModelFile(model, options, console.log));
+    .action(async (model: string, options: RunOptions) => (await import('./cli/info-command')).describeModelFile(model, options, console.log));
   program.command('bench')
     .description('benchmark vanilla-rnn against onnxruntime-node and a plain TypeScript loop, with the sgemm peak')
     .option('--quick', 'short measurements: only checks that every config runs')
