@@ -12,7 +12,7 @@ export type { KernelPath } from './runtime';
 export { createBatcher } from './batcher';
 export type { Batcher, BatcherOptions, BatcherRunOptions } from './batcher';
 export { loadModel } from './model';
-export type { Dim, Feeds, LoadModelOptions, Model, ModelFormat } from './model';
+export type { BatchAxes, Dim, Feeds, LoadModelOptions, Model, ModelFormat } from './model';
 export { decodeNpy, encodeNpy, readNpy, writeNpy } from './formats/npy';
 export { decodeSafetensors, readSafetensors } from './formats/safetensors';
 export type { Safetensors } from './formats/safetensors';

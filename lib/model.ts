@@ -12,7 +12,7 @@ import type { Model, ModelFormat } from './formats/types';
 import { checkOptionsObject, oneOf, optionalBoolean } from './options';
 import { describe } from './tensor';
 
-export type { Dim, Feeds, Model, ModelFormat } from './formats/types';
+export type { BatchAxes, Dim, Feeds, Model, ModelFormat } from './formats/types';
 
 export interface LoadModelOptions {
   /** Skips detection. */

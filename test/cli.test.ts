@@ -61,7 +61,8 @@ describe('vanilla-rnn run and info', () => {
     expectClose(got.data, want.data, 'y.npy');
     const info = execFileSync(process.execPath, [CLI, 'info', path.join(models, 'torch_1layer_tanh.onnx')], { encoding: 'utf8' });
     expect(info).toContain('format: onnx');
-    expect(info).toContain('input x: [seq, batch, 4]');
+    expect(info).toContain('input x: [seq, batch, 4] (batch axis 1)');
+    expect(info).toContain('output hn: [1, batch, 8] (batch axis 1)');
   });
 
   it('exits 1 with a one-line error for a missing file, 2 for a usage error', () => {

@@ -4,7 +4,7 @@ import { describe, toTensor, type Tensor } from '../tensor';
 import { checkDeclaredShape, checkFeedNames } from './feeds';
 import { decodeSafetensors } from './safetensors';
 import { inferStateDict, type StateDictLayout } from './state-dict';
-import type { Dim, Feeds, Model } from './types';
+import type { BatchAxes, Dim, Feeds, Model } from './types';
 
 export interface StateDictOptions {
   nonlinearity?: 'tanh' | 'relu';
@@ -67,6 +67,7 @@ export class StateDictModel implements Model {
   readonly outputNames = ['y', 'hn'];
   readonly inputShapes: Record<string, Dim[] | null>;
   readonly outputShapes: Record<string, Dim[] | null>;
+  readonly batchAxes: BatchAxes;
   readonly config: Record<string, unknown>;
   readonly numParameters: number;
   private readonly rnn: RNN;
@@ -88,6 +89,8 @@ export class StateDictModel implements Model {
     const sequence = (width: number): Dim[] => (batchFirst ? ['batch', 'seq', width] : ['seq', 'batch', width]);
     this.inputShapes = { x: sequence(inputSize), h0: [rows, 'batch', hiddenSize], lengths: ['batch'] };
     this.outputShapes = { y: sequence((bidirectional ? 2 : 1) * hiddenSize), hn: [rows, 'batch', hiddenSize] };
+    const sequenceAxis = batchFirst ? 0 : 1;
+    this.batchAxes = { inputs: { x: sequenceAxis, h0: 1, lengths: 0 }, outputs: { y: sequenceAxis, hn: 1 } };
   }
 
   runSync(feeds: Feeds): Record<string, Tensor> {

@@ -6,6 +6,15 @@ export type ModelFormat = 'onnx' | 'safetensors' | 'tfjs';
 /** A dimension: a number when the file fixes it, a symbolic name ("batch", "seq") when it does not. */
 export type Dim = number | string;
 
+/**
+ * Which axis of each input and output runs over the independent sequences of a batch: slicing every
+ * input along its axis and running the slices gives the whole run's outputs sliced along theirs.
+ */
+export interface BatchAxes {
+  inputs: Record<string, number>;
+  outputs: Record<string, number>;
+}
+
 export type Feeds = Record<string, TensorLike | Float32Array | ArrayLike<number> | null | undefined>;
 
 export interface Model {
@@ -18,6 +27,8 @@ export interface Model {
   /** Shapes by name; null where the file does not say. */
   readonly inputShapes: Record<string, Dim[] | null>;
   readonly outputShapes: Record<string, Dim[] | null>;
+  /** Null when the file does not make it certain (then a batch can only run whole). */
+  readonly batchAxes: BatchAxes | null;
   /** A plain, JSON-serialisable description of the network. */
   readonly config: Record<string, unknown>;
   readonly numParameters: number;

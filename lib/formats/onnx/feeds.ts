@@ -25,7 +25,7 @@ function integerValue(name: string, given: unknown, dtype: number): Value {
   return { dtype, shape: tensor.shape, data: Float64Array.from(numbers) };
 }
 
-export function feedValue(input: GraphValue, given: unknown): Value {
+export function feedValue(input: GraphValue, given: unknown, batchAxis?: number): Value {
   let value: Value;
   if (isFloatType(input.dtype)) {
     const tensor = toTensor(given, input.name);
@@ -33,7 +33,7 @@ export function feedValue(input: GraphValue, given: unknown): Value {
   } else {
     value = integerValue(input.name, given, input.dtype);
   }
-  checkDeclaredShape(input.name, value.shape, input.shape);
+  checkDeclaredShape(input.name, value.shape, input.shape, batchAxis);
   return value;
 }
 

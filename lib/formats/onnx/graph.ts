@@ -16,6 +16,9 @@ export interface GraphValue {
 
 export interface PlannedNode {
   label: string;
+  opType: string;
+  /** Read again after compiling by the analyses that follow values through the graph (batch axes). */
+  attributes: Attributes;
   inputs: string[];
   outputs: string[];
   op: CompiledOp;
@@ -86,10 +89,11 @@ class GraphCompiler {
     this.checkArity(node, operator.inputs, operator.outputs, label);
     const present = node.input.map((name) => name !== '');
     const constants = node.input.map((name) => (name === '' ? undefined : this.constants.get(name)));
-    const op = operator.compile({ label, attributes: new Attributes(node, label), constants, present });
+    const attributes = new Attributes(node, label);
+    const op = operator.compile({ label, attributes, constants, present });
     this.nodes.push({ name: node.name, opType: node.opType, description: op.describe?.() });
     if (present.every((p, i) => !p || constants[i])) this.fold(node, op.run(constants, runLimits(this.constants.values())), label);
-    else this.plan.push({ label, inputs: node.input.slice(), outputs: node.output.slice(), op });
+    else this.plan.push({ label, opType: node.opType, attributes, inputs: node.input.slice(), outputs: node.output.slice(), op });
     for (const name of node.output) if (name !== '') this.defined.add(name);
   }
 

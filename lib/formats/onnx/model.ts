@@ -1,7 +1,8 @@
 // An ONNX file as a Model: decoded and compiled once, run per call.
 import type { Tensor } from '../../tensor';
 import { checkFeedNames } from '../feeds';
-import type { Dim, Feeds, Model } from '../types';
+import type { BatchAxes, Dim, Feeds, Model } from '../types';
+import { findBatchAxes } from './batch-axes';
 import { execute, executeAsync } from './execute';
 import { feedValue } from './feeds';
 import { compileGraph, type CompiledGraph, type GraphValue } from './graph';
@@ -32,6 +33,7 @@ export class OnnxModel implements Model {
   readonly outputNames: string[];
   readonly inputShapes: Record<string, Dim[] | null>;
   readonly outputShapes: Record<string, Dim[] | null>;
+  readonly batchAxes: BatchAxes | null;
   readonly config: Record<string, unknown>;
   readonly numParameters: number;
   private readonly graph: CompiledGraph;
@@ -43,6 +45,7 @@ export class OnnxModel implements Model {
     this.outputNames = this.graph.outputs.map((o) => o.name);
     this.inputShapes = shapes(this.graph.inputs);
     this.outputShapes = shapes(this.graph.outputs);
+    this.batchAxes = findBatchAxes(this.graph);
     this.config = configOf(model, this.graph);
     this.numParameters = this.graph.numParameters;
   }
@@ -59,7 +62,7 @@ export class OnnxModel implements Model {
 
   private feedValues(feeds: Feeds): Map<string, Value> {
     const given = checkFeedNames(feeds, this.inputNames);
-    return new Map(this.graph.inputs.map((input) => [input.name, feedValue(input, given.get(input.name))]));
+    return new Map(this.graph.inputs.map((input) => [input.name, feedValue(input, given.get(input.name), this.batchAxes?.inputs[input.name])]));
   }
 
   /** Float32 results; never the model's constants or the caller's own arrays, which a caller could then modify. */

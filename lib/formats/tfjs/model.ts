@@ -3,7 +3,7 @@
 import { toTensor, type Tensor } from '../../tensor';
 import { Dense } from '../../keras';
 import { checkDeclaredShape, checkFeedNames } from '../feeds';
-import type { Dim, Feeds, Model } from '../types';
+import type { BatchAxes, Dim, Feeds, Model } from '../types';
 import { buildLayers, type BuiltLayer } from './layers';
 import { parseTopology, type Topology } from './topology';
 import { readWeights, type ShardReader } from './weights';
@@ -41,6 +41,7 @@ export class TfjsModel implements Model {
   readonly outputNames: string[];
   readonly inputShapes: Record<string, Dim[] | null>;
   readonly outputShapes: Record<string, Dim[] | null>;
+  readonly batchAxes: BatchAxes;
   readonly config: Record<string, unknown>;
   readonly numParameters: number;
   private readonly layers: BuiltLayer[];
@@ -55,6 +56,8 @@ export class TfjsModel implements Model {
     this.inputShapes = { input };
     this.outputShapes = outputDims(this.layers, input);
     this.outputNames = Object.keys(this.outputShapes);
+    // Keras puts the batch first in every tensor a Sequential of these layers takes or gives.
+    this.batchAxes = { inputs: { input: 0 }, outputs: Object.fromEntries(this.outputNames.map((name) => [name, 0])) };
     this.numParameters = this.layers.reduce((n, l) => n + l.parameters, 0);
     this.config = {
       className: topology.className, name: topology.name, inputShape: input,
@@ -64,7 +67,7 @@ export class TfjsModel implements Model {
 
   runSync(feeds: Feeds): Record<string, Tensor> {
     const x = toTensor(checkFeedNames(feeds, this.inputNames).get('input'), 'input');
-    checkDeclaredShape('input', x.shape, this.inputShapes.input);
+    checkDeclaredShape('input', x.shape, this.inputShapes.input, this.batchAxes.inputs.input);
     let value = x;
     let state: Tensor | undefined;
     for (const { layer } of this.layers) {

@@ -1,4 +1,5 @@
 // Transpose, Slice, Gather and Concat.
+import { concatBlocks } from '../../../concat-blocks';
 import { elementCount } from '../../checked';
 import { checkBudget, operator, required, type Inputs, type NodeContext, type Operator } from '../op';
 import { stridedCopy, stridesOf } from '../strided';
@@ -122,16 +123,7 @@ export const Concat: Operator = operator([1, Infinity], [1, 1], ({ attributes, l
     }
     const shape = first.shape.slice();
     shape[axis] = parts.reduce((sum, p) => sum + p.shape[axis], 0);
-    const out = allocLike(first, elementCount(shape, label));
     const outer = first.shape.slice(0, axis).reduce((p, d) => p * d, 1);
-    let offset = 0;
-    for (let o = 0; o < outer; o++) {
-      for (const part of parts) {
-        const block = part.data.length / outer;
-        out.set(part.data.subarray(o * block, (o + 1) * block), offset);
-        offset += block;
-      }
-    }
-    return [{ dtype: first.dtype, shape, data: out }];
+    return [{ dtype: first.dtype, shape, data: concatBlocks(parts, outer, allocLike(first, elementCount(shape, label))) }];
   };
 });

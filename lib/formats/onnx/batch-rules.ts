@@ -1,0 +1,184 @@
+// How each operator carries the batch through an ONNX graph: given what its inputs are with respect
+// to the batch, what its outputs are. A rule answers null whenever it cannot be sure that running the
+// node on a slice of the batch gives the same slice of its outputs; the model then runs whole.
+import type { PlannedNode } from './graph';
+import { integersOf, isFloatType, type Value } from './value';
+
+export type BatchFact =
+  /** The same whatever the batch: a constant, or computed from constants and batch-free shapes. */
+  | { kind: 'fixed' }
+  /** Runs over the sequences along `axis`. */
+  | { kind: 'batched'; axis: number; rank: number }
+  /** An integer shape vector (a scalar when length is null) whose entries at batchAt are the batch size. */
+  | { kind: 'sizes'; length: number | null; batchAt: number[] };
+
+type Facts = ReadonlyArray<BatchFact | undefined>;
+type Constants = ReadonlyArray<Value | undefined>;
+type Rule = (node: PlannedNode, inputs: Facts, constants: Constants) => BatchFact[] | null;
+
+const batched = (axis: number, rank: number): BatchFact => ({ kind: 'batched', axis, rank });
+
+function isBatched(fact: BatchFact | undefined): fact is Extract<BatchFact, { kind: 'batched' }> {
+  return fact?.kind === 'batched';
+}
+
+function normalized(axis: number, rank: number): number | null {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) return null;
+  return axis < 0 ? axis + rank : axis;
+}
+
+function normalizedAll(axes: number[], rank: number): number[] | null {
+  const result = axes.map((a) => normalized(a, rank));
+  return result.every((a): a is number => a !== null) && new Set(result).size === result.length ? result : null;
+}
+
+function constantIntegers(value: Value | undefined): number[] | null {
+  if (!value || isFloatType(value.dtype) || value.shape.length > 1) return null;
+  return integersOf(value, 'batch rule');
+}
+
+/** Squeeze and Unsqueeze: an attribute before opset 13, a constant input since. */
+function axesOf(node: PlannedNode, constants: Constants): number[] | null {
+  return node.attributes.ints('axes') ?? constantIntegers(constants[1]);
+}
+
+const passThrough: Rule = (_, [x]) => (x ? [x] : null);
+
+const transpose: Rule = (node, [x]) => {
+  if (!isBatched(x)) return null;
+  const perm = node.attributes.ints('perm') ?? Array.from({ length: x.rank }, (_, i) => x.rank - 1 - i);
+  const axis = perm.indexOf(x.axis);
+  return perm.length === x.rank && axis >= 0 ? [batched(axis, x.rank)] : null;
+};
+
+// Without explicit axes Squeeze drops every axis of size 1, the batch too when a slice holds one sequence.
+const squeeze: Rule = (node, [x], constants) => {
+  const given = axesOf(node, constants);
+  const axes = isBatched(x) && given ? normalizedAll(given, x.rank) : null;
+  if (!isBatched(x) || !axes || axes.includes(x.axis)) return null;
+  return [batched(x.axis - axes.filter((a) => a < x.axis).length, x.rank - axes.length)];
+};
+
+const unsqueeze: Rule = (node, [x], constants) => {
+  const given = axesOf(node, constants);
+  if (!x || !given) return null;
+  if (x.kind === 'sizes' && x.length === null) {
+    return given.length === 1 && normalized(given[0], 1) === 0 ? [{ kind: 'sizes', length: 1, batchAt: x.batchAt }] : null;
+  }
+  if (!isBatched(x)) return null;
+  const rank = x.rank + given.length;
+  const inserted = normalizedAll(given, rank);
+  if (!inserted) return null;
+  const kept = Array.from({ length: rank }, (_, i) => i).filter((i) => !inserted.includes(i));
+  return [batched(kept[x.axis], rank)];
+};
+
+// A 0 in the target copies the input's dimension: the batch stays where it is if every dimension up to
+// it is copied, and what follows it cannot then depend on the batch size.
+const reshape: Rule = (node, [x], constants) => {
+  const target = constantIntegers(constants[1]);
+  if (!isBatched(x) || !target || node.attributes.int('allowzero', 0) !== 0) return null;
+  return target.slice(0, x.axis + 1).every((d) => d === 0) ? [batched(x.axis, target.length)] : null;
+};
+
+/** Slice's axes, when every argument is a constant: a computed start or end could follow the batch size. */
+function sliceAxes(node: PlannedNode, constants: Constants, rank: number): number[] | null {
+  const { attributes } = node;
+  if (attributes.has('starts')) {
+    return normalizedAll(attributes.ints('axes') ?? attributes.ints('starts')!.map((_, i) => i), rank);
+  }
+  const given = (i: number) => (node.inputs[i] ? constantIntegers(constants[i]) : undefined);
+  const [starts, ends, axes, steps] = [given(1), given(2), given(3), given(4)];
+  if (!starts || !ends || axes === null || steps === null) return null;
+  return normalizedAll(axes ?? starts.map((_, i) => i), rank);
+}
+
+const slice: Rule = (node, [x], constants) => {
+  if (!isBatched(x)) return null;
+  const axes = sliceAxes(node, constants, x.rank);
+  return axes && !axes.includes(x.axis) ? [x] : null;
+};
+
+const shape: Rule = (node, [x]) => {
+  if (!isBatched(x)) return null;
+  const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + x.rank : i, 0), x.rank);
+  const start = clamp(node.attributes.int('start', 0));
+  const end = clamp(node.attributes.int('end') ?? x.rank);
+  const inside = x.axis >= start && x.axis < end;
+  return [{ kind: 'sizes', length: Math.max(0, end - start), batchAt: inside ? [x.axis - start] : [] }];
+};
+
+const gather: Rule = (node, [data], constants) => {
+  const indices = constantIntegers(constants[1]);
+  if (data?.kind !== 'sizes' || data.length === null || !indices || normalized(node.attributes.int('axis', 0), 1) !== 0) return null;
+  const picked = indices.map((i) => normalized(i, data.length!));
+  if (picked.some((i) => i === null)) return null;
+  const batchAt = picked.flatMap((i, j) => (data.batchAt.includes(i!) ? [j] : []));
+  return [{ kind: 'sizes', length: constants[1]!.shape.length === 0 ? null : picked.length, batchAt }];
+};
+
+/** A piece of a shape vector being assembled: computed sizes, or a 1-D integer constant. */
+function sizesPiece(fact: BatchFact | undefined, constant: Value | undefined): { length: number; batchAt: number[] } | null {
+  if (fact?.kind === 'sizes') return fact.length === null ? null : { length: fact.length, batchAt: fact.batchAt };
+  const integers = constant?.shape.length === 1 ? constantIntegers(constant) : null;
+  return integers ? { length: integers.length, batchAt: [] } : null;
+}
+
+function concatSizes(inputs: Facts, constants: Constants): BatchFact | null {
+  const batchAt: number[] = [];
+  let length = 0;
+  for (const [i, fact] of inputs.entries()) {
+    const piece = sizesPiece(fact, constants[i]);
+    if (!piece) return null;
+    batchAt.push(...piece.batchAt.map((at) => at + length));
+    length += piece.length;
+  }
+  return { kind: 'sizes', length, batchAt };
+}
+
+const concat: Rule = (node, inputs, constants) => {
+  const first = inputs[0];
+  if (isBatched(first)) {
+    const axis = normalized(node.attributes.int('axis') ?? 0, first.rank);
+    const same = inputs.every((x) => isBatched(x) && x.axis === first.axis && x.rank === first.rank);
+    return same && axis !== first.axis ? [first] : null;
+  }
+  const sizes = concatSizes(inputs, constants);
+  return sizes ? [sizes] : null;
+};
+
+const constantOfShape: Rule = (_, [dims]) => {
+  if (dims?.kind !== 'sizes' || dims.length === null || dims.batchAt.length > 1) return null;
+  return [dims.batchAt.length === 0 ? { kind: 'fixed' } : batched(dims.batchAt[0], dims.length)];
+};
+
+/** X [T, B, D] (layout 0) or [B, T, D] (1); sequence_lens [B]; initial_h [nd, B, H] or [B, nd, H]. */
+const rnn: Rule = (node, inputs) => {
+  const timeMajor = node.attributes.int('layout', 0) === 0;
+  const [x, , , , lengths, initial] = inputs;
+  const fits = (fact: BatchFact | undefined, axis: number, rank: number) => isBatched(fact) && fact.axis === axis && fact.rank === rank;
+  if (!fits(x, timeMajor ? 1 : 0, 3)) return null;
+  if (lengths && !fits(lengths, 0, 1)) return null;
+  if (initial && !fits(initial, timeMajor ? 1 : 0, 3)) return null;
+  // Y [T, nd, B, H] or [B, T, nd, H]; Y_h [nd, B, H] or [B, nd, H].
+  return [batched(timeMajor ? 2 : 0, 4), batched(timeMajor ? 1 : 0, 3)];
+};
+
+const RULES: ReadonlyMap<string, Rule> = new Map([
+  ['Cast', passThrough], ['Concat', concat], ['ConstantOfShape', constantOfShape], ['Gather', gather],
+  ['Identity', passThrough], ['Reshape', reshape], ['RNN', rnn], ['Shape', shape], ['Slice', slice],
+  ['Squeeze', squeeze], ['Transpose', transpose], ['Unsqueeze', unsqueeze],
+]);
+
+/** The facts of a node's outputs, or null when the node's rule (or the lack of one) cannot tell. */
+export function outputFacts(node: PlannedNode, inputs: Facts, constants: Constants): BatchFact[] | null {
+  const present = inputs.filter((fact) => fact !== undefined);
+  if (present.length > 0 && present.every((fact) => fact.kind === 'fixed')) return node.outputs.map(() => ({ kind: 'fixed' }));
+  try {
+    return RULES.get(node.opType)?.(node, inputs, constants) ?? null;
+  } catch {
+    // Some attributes are only read when the node runs (Squeeze's axes, Slice's starts): a malformed one
+    // is reported then, by the node itself, not while the model loads.
+    return null;
+  }
+}
