@@ -81,7 +81,7 @@ void ForwardPass::PlanTeams(int threads) {
     team.split = ChooseSplit(group);
     team.size = team.split == Split::kRows ? std::min(group, max_row_parts)
                 : team.split == Split::kColumns ? std::min(group, max_column_parts) : 1;
-    team.barrier = team.split == Split::kColumns && team.size > 1 ? std::make_unique<StepBarrier>(team.size) : nullptr;
+    team.barrier = team.split == Split::kColumns && team.size > 1 ? std::make_unique<SpinBarrier>(team.size) : nullptr;
   }
 }
 
@@ -170,7 +170,7 @@ void ForwardPass::Recur(int layer, int dir, int member, int thread) {
   for (std::size_t s = 0; s < layout_.steps; ++s) {
     ws_.projection_schedule.AwaitStep(layer, dir, s, projection, &ready);
     if (begin < end) AdvanceRecurrence(job, cursor, s, begin, end);
-    if (team.barrier) team.barrier->Wait(member);
+    if (team.barrier) team.barrier->Wait();
   }
   if (begin < end) FinishRecurrence(job, cursor, begin, end);
 }

@@ -17,7 +17,6 @@
 #include "projection.h"
 #include "recurrence.h"
 #include "rnn_model.h"
-#include "step_barrier.h"
 #include "thread_pool.h"
 
 namespace vrnn {
@@ -35,7 +34,7 @@ class ForwardPass {
     int step;
     int size;             // threads that share the work (the rest of the group project ahead)
     Split split;
-    std::unique_ptr<StepBarrier> barrier;  // column splits only
+    std::unique_ptr<SpinBarrier> barrier;  // column splits only
   };
 
   int UsefulThreads() const;
