@@ -16,7 +16,12 @@ export function formatShape(shape: readonly number[]): string {
 }
 
 export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((product, dim) => product * dim, 1);
+  let size = 1;
+  for (const dim of shape) {
+    if (dim === 0) return 0; // not NaN when the other dimensions overflow to Infinity
+    size *= dim;
+  }
+  return size;
 }
 
 export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
@@ -51,12 +56,37 @@ export function checkFloat32Array(value: unknown, name: string): Float32Array {
   return value;
 }
 
-function checkShape(shape: unknown, name: string): number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new TypeError(`${name}.shape: expected an array of non-negative integers, got ${JSON.stringify(shape)}`);
+/** Why shape[i] is not a dimension (a non-negative safe integer), or its value when it is a large one. */
+function checkLargeDim(shape: readonly unknown[], i: number, name: string): number {
+  const dim = shape[i];
+  if (typeof dim !== 'number') {
+    const got = dim === undefined && !(i in shape) ? 'a hole (the shape array is sparse)' : describe(dim);
+    throw new TypeError(`${name}.shape[${i}]: expected a non-negative integer, got ${got}`);
   }
-  return shape.slice();
+  if (!Number.isSafeInteger(dim) || dim < 0) {
+    throw new RangeError(`${name}.shape[${i}]: expected a non-negative integer (at most 2^53-1), got ${dim}`);
+  }
+  return dim;
 }
+
+/**
+ * A checked copy of a caller's shape. An index loop, as every() and reduce() skip the holes of a
+ * sparse array ([, 3] would pass); the length is read once, as a proxy may change it between reads.
+ */
+function checkShape(shape: unknown, name: string): number[] {
+  if (!Array.isArray(shape)) {
+    throw new TypeError(`${name}.shape: expected an array of non-negative integers, got ${describe(shape)}`);
+  }
+  const rank: number = shape.length;
+  const dims = new Array<number>(rank); // filled below; faster than push on every forward call
+  for (let i = 0; i < rank; i++) {
+    const dim: unknown = shape[i];
+    // The common case, a uint32, in one comparison (which also turns -0 into 0).
+    dims[i] = typeof dim === 'number' && dim >>> 0 === dim ? dim >>> 0 : checkLargeDim(shape, i, name);
+  }
+  return dims;
+}
+
 
 function isTensor(value: unknown): value is Tensor {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'data' in value && 'shape' in value;
@@ -85,7 +115,7 @@ function fillFromNested(value: Nested, shape: number[], depth: number, out: Floa
     const got = Array.isArray(value) ? `length ${value.length}` : describe(value);
     throw new TypeError(`${name}${path}: ragged nested array: expected length ${shape[depth]}, got ${got}`);
   }
-  for (let i = 0; i < value.length; i++) {
+  for (let i = 0; i < shape[depth]; i++) { // the checked length: a proxy's may change between reads
     offset = fillFromNested(value[i] as Nested, shape, depth + 1, out, offset, name, `${path}[${i}]`);
   }
   return offset;

@@ -132,9 +132,32 @@ describe('Keras layers API', () => {
     const x = { data: new Float32Array(6), shape: [1, 2, 3] };
     expect(() => layer.call(x, { mask: [[true]] })).toThrow('mask[0]: expected 2 booleans (T), got 1');
     expect(() => layer.call(x, { mask: [[true, 'no']] as never })).toThrow('mask[0][1]: expected a boolean, got no');
+    // forEach skips holes: a hole in the mask once read as false, masking that step out silently.
+    expect(() => layer.call(x, { mask: [[true, , ]] as never })).toThrow('mask[0][1]: expected a boolean, got undefined');
+    expect(() => layer.call({ data: new Float32Array(3), shape: [1, 1, 3] }, { mask: [, ] as never }))
+      .toThrow('mask[0]: expected 1 booleans (T), got undefined');
     expect(() => layer.call(x, { initialState: [[1, 2, 3]] })).toThrow('initialState: expected shape [1, 2], got [1, 3]');
     expect(() => layer.setWeights([new Float32Array(6)])).toThrow('SimpleRNN.setWeights: expected [kernel, recurrent_kernel, bias] (3 arrays), got 1 arrays');
     expect(() => new SimpleRNN({ units: 2 }).getWeights()).toThrow('SimpleRNN.getWeights: the layer is not built yet');
+  });
+
+  it('Dense and SimpleRNN refuse a shape with holes, and a failed first call leaves them unbuilt', () => {
+    // every() and reduce() skip holes: Dense.call once returned a result of shape [undefined, units] here.
+    const dense = new Dense({ units: 2, seed: 1 });
+    const holey = () => dense.call({ data: new Float32Array(3), shape: [, 3] as never });
+    expect(holey).toThrow(TypeError);
+    expect(holey).toThrow('x.shape[0]: expected a non-negative integer, got a hole (the shape array is sparse)');
+    expect(() => dense.call({ data: new Float32Array(0), shape: [2, 0] })).toThrow('x: expected shape [..., in >= 1], got [2, 0]');
+    expect(dense.inputDim).toBeUndefined();
+    expect(dense.call([[1, 2, 3]]).shape).toEqual([1, 2]);
+    expect(dense.inputDim).toBe(3);
+
+    const layer = new SimpleRNN({ units: 2, seed: 1 });
+    expect(() => layer.call({ data: new Float32Array(6), shape: [1, , 3] as never }))
+      .toThrow('x.shape[1]: expected a non-negative integer, got a hole (the shape array is sparse)');
+    expect(() => layer.call({ data: new Float32Array(0), shape: [1, 0, 3] })).toThrow('x: expected shape [N, T >= 1, 3], got [1, 0, 3]');
+    expect(() => layer.call({ data: new Float32Array(3), shape: [1, 1, 3] }, { mask: [[2]] as never })).toThrow('mask[0][0]: expected a boolean, got 2');
+    expect(layer.inputDim).toBeUndefined();
   });
 
   it('Dense computes act(x kernel + bias) over the last axis, softmax included', () => {

@@ -74,9 +74,37 @@ describe('forward errors', () => {
     ['a rank-4 input', { data: new Float32Array(30), shape: [1, 5, 2, 3] }, RangeError, 'got [1, 5, 2, 3]'],
     ['data and shape disagreeing', { data: new Float32Array(29), shape: [5, 2, 3] }, RangeError, 'input: shape [5, 2, 3] needs 30 elements, data has 29'],
     ['an empty sequence', { data: new Float32Array(0), shape: [0, 2, 3] }, RangeError, 'input: the sequence length must be at least 1'],
+    // every() and reduce() skip holes: [5, , 3] once passed the check and reached the addon as "steps: expected a number".
+    ['a shape with a hole', { data: new Float32Array(30), shape: [5, , 3] }, TypeError,
+      'input.shape[1]: expected a non-negative integer, got a hole (the shape array is sparse)'],
+    ['a shape with an undefined', { data: new Float32Array(30), shape: [5, undefined, 3] }, TypeError,
+      'input.shape[1]: expected a non-negative integer, got undefined'],
+    ['a string dimension', { data: new Float32Array(30), shape: [5, '2', 3] }, TypeError, 'input.shape[1]: expected a non-negative integer, got string'],
+    ['a negative dimension', { data: new Float32Array(30), shape: [-5, -2, 3] }, RangeError,
+      'input.shape[0]: expected a non-negative integer (at most 2^53-1), got -5'],
+    ['a fractional dimension', { data: new Float32Array(30), shape: [5, 2, 3.5] }, RangeError,
+      'input.shape[2]: expected a non-negative integer (at most 2^53-1), got 3.5'],
+    ['a dimension past 2^53', { data: new Float32Array(0), shape: [0, 2 ** 53, 3] }, RangeError,
+      'input.shape[1]: expected a non-negative integer (at most 2^53-1), got 9007199254740992'],
+    ['a shape that is a string', { data: new Float32Array(30), shape: '5,2,3' }, TypeError,
+      'input.shape: expected an array of non-negative integers, got string'],
+    ['an array-like shape', { data: new Float32Array(30), shape: { length: 3, 0: 5, 1: 2, 2: 3 } }, TypeError,
+      'input.shape: expected an array of non-negative integers, got object'],
+    ['a typed-array shape', { data: new Float32Array(30), shape: Int32Array.from([5, 2, 3]) }, TypeError,
+      'input.shape: expected an array of non-negative integers, got Int32Array'],
   ])('refuses %s', (_what, input, type, message) => {
     expect(() => rnn.forward(input as never)).toThrow(type);
     expect(() => rnn.forward(input as never)).toThrow(message);
+  });
+
+  it('reads a shape\'s length once: a proxy whose length changes between reads is checked as first read', () => {
+    let reads = 0;
+    const shape = new Proxy([5, 2, 3], { get: (target, key) => (key === 'length' ? (++reads === 1 ? 3 : 2) : Reflect.get(target, key)) });
+    const result = rnn.forward({ data: x.data, shape });
+    expect(result.output.shape).toEqual([5, 2, 4]);
+    expectExact(result.output.data, rnn.forward(x).output.data, 'output');
+    const short = new Proxy([5, 2, 3], { get: (target, key) => (key === 'length' ? 2 : Reflect.get(target, key)) });
+    expect(() => rnn.forward({ data: x.data, shape: short })).toThrow('input: shape [5, 2] needs 10 elements, data has 30');
   });
 
   it('refuses h0 of the wrong shape', () => {

@@ -39,13 +39,16 @@ function maskFrom(value: unknown, batch: number, steps: number): Uint8Array {
   if (!Array.isArray(value)) throw new TypeError(`mask: expected [N, T] nested arrays of booleans or a Uint8Array, got ${describe(value)}`);
   if (value.length !== batch) throw new RangeError(`mask: expected ${batch} rows (N), got ${value.length}`);
   const mask = new Uint8Array(batch * steps);
-  value.forEach((row: unknown, n) => {
+  // Index loops, not forEach: forEach skips the holes of a sparse array, which would read as false.
+  for (let n = 0; n < batch; n++) {
+    const row: unknown = value[n];
     if (!Array.isArray(row) || row.length !== steps) throw new RangeError(`mask[${n}]: expected ${steps} booleans (T), got ${Array.isArray(row) ? row.length : describe(row)}`);
-    row.forEach((v: unknown, t) => {
+    for (let t = 0; t < steps; t++) {
+      const v: unknown = row[t];
       if (typeof v !== 'boolean' && v !== 0 && v !== 1) throw new TypeError(`mask[${n}][${t}]: expected a boolean, got ${String(v)}`);
       mask[n * steps + t] = v ? 1 : 0;
-    });
-  });
+    }
+  }
   return mask;
 }
 
@@ -70,7 +73,7 @@ export class SimpleRNN {
     this.returnState = optionalBoolean(o.returnState, false, 'returnState');
     this.goBackwards = optionalBoolean(o.goBackwards, false, 'goBackwards');
     this.seed = o.seed === undefined ? randomSeed() : (o.seed as number);
-    if (o.inputDim !== undefined) this.build(positiveInteger(o.inputDim, 'inputDim'));
+    if (o.inputDim !== undefined) this.rnn = this.initialRnn(positiveInteger(o.inputDim, 'inputDim'));
   }
 
   /** The input feature size, once known (from inputDim, setWeights or the first call). */
@@ -87,7 +90,7 @@ export class SimpleRNN {
     const shapes = this.useBias ? [[d, u], [u, u], [u]] : [[d, u], [u, u]];
     const names = ['kernel', 'recurrent_kernel', 'bias'].slice(0, shapes.length);
     const [kernel, recurrent, bias] = checkWeightList(weights, shapes, names, 'SimpleRNN');
-    this.loadKerasWeights(d, kernel, recurrent, bias);
+    this.rnn = this.kerasRnn(d, kernel, recurrent, bias);
   }
 
   getWeights(): Tensor[] {
@@ -104,13 +107,9 @@ export class SimpleRNN {
   call(input: TensorLike, options?: SimpleRNNCallOptions): { output: Tensor; state?: Tensor } {
     const o = checkOptionsObject(options, ['initialState', 'mask'], 'SimpleRNN.call options');
     const x = toTensor(input, 'x');
-    if (x.shape.length !== 3) throw new RangeError(`x: expected shape [N, T, D], got ${formatShape(x.shape)}`);
-    const [batch, steps, d] = x.shape;
-    if (!this.rnn) this.build(d);
-    const rnn = this.built('call');
-    if (d !== rnn.config.inputSize || steps === 0) {
-      throw new RangeError(`x: expected shape [N, T >= 1, ${rnn.config.inputSize}], got ${formatShape(x.shape)}`);
-    }
+    const [batch, steps, d] = this.checkInputShape(x.shape);
+    // Keras builds the layer on its first call; a first call that fails leaves it unbuilt.
+    const rnn = this.rnn ?? this.initialRnn(d);
     const call: NativeCall = {
       input: x.data, steps, batch, batchFirst: true,
       h0: this.initialState(o.initialState, batch),
@@ -120,8 +119,18 @@ export class SimpleRNN {
       hn: new Float32Array(batch * this.units),
     };
     rnn.run(call);
+    this.rnn = rnn;
     const output = this.returnSequences ? tensor(call.output, [batch, steps, this.units]) : this.lastStep(call.output, batch, steps);
     return this.returnState ? { output, state: tensor(call.hn, [batch, this.units]) } : { output };
+  }
+
+  private checkInputShape(shape: number[]): number[] {
+    if (shape.length !== 3) throw new RangeError(`x: expected shape [N, T, D], got ${formatShape(shape)}`);
+    const known = this.inputDim;
+    if (shape[1] === 0 || shape[2] === 0 || (known !== undefined && shape[2] !== known)) {
+      throw new RangeError(`x: expected shape [N, T >= 1, ${known ?? (shape[2] || 'D >= 1')}], got ${formatShape(shape)}`);
+    }
+    return shape;
   }
 
   private initialState(value: unknown, batch: number): Float32Array | null {
@@ -138,20 +147,21 @@ export class SimpleRNN {
     return tensor(last, [batch, u]);
   }
 
-  private build(inputDim: number): void {
+  /** Keras' initial weights for inputs of `inputDim` features. */
+  private initialRnn(inputDim: number): RNN {
     const uniform = seededUniform(this.seed);
     const u = this.units;
-    this.loadKerasWeights(inputDim, glorotUniform(inputDim, u, uniform), orthogonal(u, uniform), this.useBias ? new Float32Array(u) : undefined);
+    return this.kerasRnn(inputDim, glorotUniform(inputDim, u, uniform), orthogonal(u, uniform), this.useBias ? new Float32Array(u) : undefined);
   }
 
-  private loadKerasWeights(d: number, kernel: Float32Array, recurrent: Float32Array, bias: Float32Array | undefined): void {
+  private kerasRnn(d: number, kernel: Float32Array, recurrent: Float32Array, bias: Float32Array | undefined): RNN {
     const u = this.units;
     const rnn = new RNN({ inputSize: d, hiddenSize: u, bias: this.useBias, direction: this.goBackwards ? 'reverse' : 'forward', seed: 0 },
       { activations: [this.kernelActivation], outputsInProcessingOrder: this.goBackwards });
     const dict: Record<string, Float32Array> = { weight_ih_l0: transpose(kernel, d, u), weight_hh_l0: transpose(recurrent, u, u) };
     if (bias) Object.assign(dict, { bias_ih_l0: bias, bias_hh_l0: new Float32Array(u) });
     rnn.loadStateDict(dict);
-    this.rnn = rnn;
+    return rnn;
   }
 
   private built(method: string): RNN {
