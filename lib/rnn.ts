@@ -7,8 +7,9 @@ import { parameterSlots, type ParameterSlot } from './parameters';
 import { randomSeed, seededUniform } from './random';
 import { RNNStream, type StreamOptions } from './stream';
 import {
-  checkFloat32Array, describe, formatShape, isDetached, sizeOf, toTensor, toTensorOfShape, type Tensor, type TensorLike,
+  checkFloat32Array, describe, formatShape, sizeOf, toTensor, toTensorOfShape, type Tensor, type TensorLike,
 } from './tensor';
+import { isDetached, realLength, typedArrayKind, type TypedArray } from './typed-arrays';
 
 export type Direction = 'forward' | 'reverse' | 'bidirectional';
 
@@ -148,13 +149,20 @@ function resolveConfig(options: unknown): RNNConfig {
   };
 }
 
-function checkLengths(value: unknown, batch: number, steps: number): Int32Array {
-  if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {
+/** How many elements a lengths array holds: a typed array's real count, an array's length read once. */
+function countOf(value: unknown, batch: number): number {
+  if (Array.isArray(value)) return value.length;
+  if (typedArrayKind(value) === undefined) {
     throw new TypeError(`lengths: expected an array or Int32Array of ${batch} integers, got ${describe(value)}`);
   }
-  if (ArrayBuffer.isView(value) && isDetached(value)) throw new TypeError('lengths: the ArrayBuffer is detached (transferred)');
+  if (isDetached(value as TypedArray)) throw new TypeError('lengths: the ArrayBuffer is detached (transferred)');
+  return realLength(value as TypedArray);
+}
+
+function checkLengths(value: unknown, batch: number, steps: number): Int32Array {
+  const count = countOf(value, batch);
+  if (count !== batch) throw new RangeError(`lengths: expected ${batch} lengths (one per sequence), got ${count}`);
   const given = value as ArrayLike<unknown>;
-  if (given.length !== batch) throw new RangeError(`lengths: expected ${batch} lengths (one per sequence), got ${given.length}`);
   const lengths = new Int32Array(batch);
   for (let b = 0; b < batch; b++) {
     const length = given[b];
@@ -175,7 +183,10 @@ function checkSignal(value: unknown): AbortSignal | undefined {
 function outputBuffer(given: unknown, size: number, name: string): Float32Array {
   if (given === undefined) return new Float32Array(size);
   const buffer = checkFloat32Array(given, name);
-  if (buffer.length !== size) throw new RangeError(`${name}: expected a Float32Array of ${size} elements, got ${buffer.length}`);
+  const length = realLength(buffer);
+  if (length !== size) throw new RangeError(`${name}: expected a Float32Array of ${size} elements, got ${length}`);
+  // The result hands this very array back, so its .length must tell the truth too.
+  if (buffer.length !== length) throw new TypeError(`${name}: its length property says ${buffer.length}, but it holds ${length} elements`);
   return buffer;
 }
 

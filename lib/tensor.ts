@@ -1,5 +1,6 @@
 // Tensors as users hand them in (typed arrays with a shape, or nested number arrays) and the
 // checks that turn a wrong one into a TypeError or RangeError naming the argument.
+import { isDetached, isFloat32Array, plainFloat32Array, realLength } from './typed-arrays';
 
 /** A dense, row-major float32 tensor. */
 export interface Tensor {
@@ -37,20 +38,11 @@ export function describe(value: unknown): string {
   return typeof value;
 }
 
-/** True when the typed array's buffer has been transferred away (postMessage, structuredClone). */
-export function isDetached(view: ArrayBufferView): boolean {
-  if (view.byteLength !== 0 || view.buffer.byteLength !== 0) return false;
-  try {
-    new Uint8Array(view.buffer);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
+/** A genuine, attached Float32Array (judged by its internal slots, so a lookalike object fails). */
 export function checkFloat32Array(value: unknown, name: string): Float32Array {
-  if (!(value instanceof Float32Array)) {
-    throw new TypeError(`${name}: expected a Float32Array, got ${describe(value)}`);
+  if (!isFloat32Array(value)) {
+    const got = value instanceof Float32Array ? 'an object that inherits from Float32Array but is none' : describe(value);
+    throw new TypeError(`${name}: expected a Float32Array, got ${got}`);
   }
   if (isDetached(value)) throw new TypeError(`${name}: the Float32Array's ArrayBuffer is detached (transferred)`);
   return value;
@@ -130,17 +122,21 @@ function fromNested(value: readonly Nested[], name: string): Tensor {
 
 /**
  * Converts a TensorLike into a Tensor, checking its type and that data and shape agree.
- * Typed-array data is used as is (never copied, never written); nested arrays are converted.
+ * Typed-array data is not copied (never written); nested arrays are converted. The data's real
+ * element count is what is checked, and a Float32Array subclass comes back as a plain view of the
+ * same bytes, so that the result's data.length is the truth.
  */
 export function toTensor(value: unknown, name: string): Tensor {
   if (Array.isArray(value)) return fromNested(value, name);
   if (isTensor(value)) {
     const data = checkFloat32Array(value.data, `${name}.data`);
     const shape = checkShape(value.shape, name);
-    if (sizeOf(shape) !== data.length) {
-      throw new RangeError(`${name}: shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, data has ${data.length}`);
+    // Read after the shape: reading it may have run a getter that resized data's buffer.
+    const length = realLength(data);
+    if (sizeOf(shape) !== length) {
+      throw new RangeError(`${name}: shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, data has ${length}`);
     }
-    return { data, shape };
+    return { data: plainFloat32Array(data, length), shape };
   }
   if (ArrayBuffer.isView(value)) {
     throw new TypeError(`${name}: a bare ${describe(value)} has no shape; pass { data: Float32Array, shape: [...] } or nested arrays`);
@@ -150,12 +146,16 @@ export function toTensor(value: unknown, name: string): Tensor {
 
 /** Like toTensor, but a bare Float32Array is accepted and given `shape`; the result must have `shape`. */
 export function toTensorOfShape(value: unknown, shape: readonly number[], name: string): Tensor {
-  const tensor = value instanceof Float32Array
-    ? { data: checkFloat32Array(value, name), shape: [value.length] }
-    : toTensor(value, name);
-  if (value instanceof Float32Array ? tensor.data.length !== sizeOf(shape) : !shapesEqual(tensor.shape, shape)) {
-    throw new RangeError(`${name}: expected shape ${formatShape(shape)}, got ${value instanceof Float32Array
-      ? `a Float32Array of ${tensor.data.length} elements (needs ${sizeOf(shape)})` : formatShape(tensor.shape)}`);
-  }
+  if (isFloat32Array(value)) return bareOfShape(value, shape, name);
+  const tensor = toTensor(value, name);
+  if (!shapesEqual(tensor.shape, shape)) throw new RangeError(`${name}: expected shape ${formatShape(shape)}, got ${formatShape(tensor.shape)}`);
   return { data: tensor.data, shape: shape.slice() };
+}
+
+function bareOfShape(value: Float32Array, shape: readonly number[], name: string): Tensor {
+  const length = realLength(checkFloat32Array(value, name));
+  if (length !== sizeOf(shape)) {
+    throw new RangeError(`${name}: expected shape ${formatShape(shape)}, got a Float32Array of ${length} elements (needs ${sizeOf(shape)})`);
+  }
+  return { data: plainFloat32Array(value, length), shape: shape.slice() };
 }

@@ -554,12 +554,13 @@ describe('caller memory: arguments are never written, and later changes to them 
     expect(getEventListeners(controller.signal, 'abort').length).toBe(0);
   });
 
-  // KNOWN BUG (reported): checks read a typed array's .length, copies read its real elements; a
-  // Float32Array subclass whose length getter lies passes the batcher's checks, and the merged
-  // batch then fails for every caller in it, not only the one that sent the bad sequence.
-  it.fails('one bad request does not fail the other requests of its batch', async () => {
-    const createBatcher = (api as unknown as Record<string, unknown>).createBatcher as
-      ((rnn: RNN, o?: unknown) => { run(x: unknown, o?: unknown): Promise<unknown>; close(): Promise<void> }) | undefined;
+  // Was a bug (fixed): checks read a typed array's .length, copies read its real elements; a
+  // Float32Array subclass whose length getter lies passed the batcher's checks, and the merged
+  // batch then failed for every caller in it, not only the one that sent the bad sequence. The
+  // checks now count the elements an array holds, so run() refuses that one request itself.
+  it('one bad request does not fail the other requests of its batch', async () => {
+    const createBatcher = (api as unknown as Record<string, unknown>).createBatcher as ((rnn: RNN, o?: unknown) =>
+      { run(x: unknown, o?: unknown): Promise<{ output: Tensor }>; close(): Promise<void>; readonly pending: number }) | undefined;
     if (!createBatcher) throw new Error('no batcher');
     class Lying extends Float32Array {
       override get length(): number {
@@ -570,8 +571,11 @@ describe('caller memory: arguments are never written, and later changes to them 
     const batcher = createBatcher(rnn, { maxBatchSize: 8, maxDelayMs: 1 });
     const innocent = batcher.run({ data: Float32Array.from([1, 2]), shape: [1, 2] });
     const bad = batcher.run({ data: new Lying(4), shape: [1, 2] });
+    expect(batcher.pending).toBe(1); // refused by run() itself, never queued
     await Promise.allSettled([innocent, bad]);
     await batcher.close();
-    await expect(innocent).resolves.toBeDefined();
+    await expect(bad).rejects.toThrow(RangeError);
+    await expect(bad).rejects.toThrow('sequence: shape [1, 2] needs 2 elements, data has 4');
+    expectExact((await innocent).output.data, rnn.forward([[1, 2]]).output.data, 'the innocent request');
   });
 });

@@ -1,6 +1,7 @@
 // Bad input gets a TypeError or RangeError that names the argument, what was expected and what was got.
 import { describe, expect, it } from 'vitest';
 import { RNN } from '../lib/index';
+import { addon } from '../lib/native';
 import { expectExact } from './support/fixtures';
 import { loadTorchFixture, rnnFromFixture } from './support/torch-fixture';
 
@@ -144,5 +145,66 @@ describe('forward errors', () => {
 
   it('refuses unknown options', () => {
     expect(() => rnn.forward(x, { hx: null } as never)).toThrow("forward options: unknown option 'hx'");
+  });
+});
+
+describe('typed arrays are judged by the elements they hold, not by their properties', () => {
+  const fixture = loadTorchFixture('with_h0.json'); // D = 3, H = 4, T = 5, B = 2
+  const rnn = rnnFromFixture(fixture);
+  const x = fixture.input;
+  /** A Float32Array of `real` elements whose length property says `claimed`. */
+  const lying = (real: number, claimed: number, from?: Float32Array) => {
+    const array = new (class extends Float32Array {
+      override get length(): number {
+        return claimed;
+      }
+    })(real);
+    if (from) array.set(from);
+    return array;
+  };
+
+  it('an input whose length lies is refused with the count it really holds, by forward and forwardAsync', async () => {
+    const input = { data: lying(31, 30), shape: [5, 2, 3] };
+    expect(() => rnn.forward(input)).toThrow(RangeError);
+    expect(() => rnn.forward(input)).toThrow('input: shape [5, 2, 3] needs 30 elements, data has 31');
+    await expect(rnn.forwardAsync(input)).rejects.toThrow('input: shape [5, 2, 3] needs 30 elements, data has 31');
+    expect(() => rnn.forward(x, { h0: lying(7, 8) })).toThrow('h0: expected shape [1, 2, 4], got a Float32Array of 7 elements (needs 8)');
+  });
+
+  it('a subclass holding the right elements works, and the result is the plain input\'s', async () => {
+    const input = { data: lying(30, 29, x.data as Float32Array), shape: [5, 2, 3] };
+    const expected = rnn.forward(x);
+    expectExact(rnn.forward(input).output.data, expected.output.data, 'forward');
+    expectExact((await rnn.forwardAsync(input)).output.data, expected.output.data, 'forwardAsync');
+  });
+
+  it('an out buffer must hold the right elements and say so, as the result hands it back', () => {
+    expect(() => rnn.forward(x, { out: { output: lying(41, 40) } })).toThrow('out.output: expected a Float32Array of 40 elements, got 41');
+    const liar = () => rnn.forward(x, { out: { output: lying(40, 39) } });
+    expect(liar).toThrow(TypeError);
+    expect(liar).toThrow('out.output: its length property says 39, but it holds 40 elements');
+  });
+
+  it('an object that only inherits from Float32Array is not one', () => {
+    const fake = () => rnn.forward({ data: Object.create(Float32Array.prototype), shape: [5, 2, 3] });
+    expect(fake).toThrow(TypeError);
+    expect(fake).toThrow('input.data: expected a Float32Array, got an object that inherits from Float32Array but is none');
+  });
+
+  it('lengths given as a typed array are counted by the elements it holds', () => {
+    const lengths = new (class extends Int32Array {
+      override get length(): number {
+        return 2;
+      }
+    })([5, 5, 5]);
+    expect(() => rnn.forward(x, { lengths })).toThrow('lengths: expected 2 lengths (one per sequence), got 3');
+  });
+
+  it('the addon checks the elements a typed array holds, not its length property', () => {
+    const native = new addon.NativeRnn({ inputSize: 3, hiddenSize: 4, numLayers: 1, direction: 0,
+      activations: [{ kind: 0, alpha: 0, beta: 0 }], clip: Infinity, outputsInProcessingOrder: false });
+    const call = () => native.forward(lying(29, 30), 5, 2, false, null, null, null, new Float32Array(40), new Float32Array(8));
+    expect(call).toThrow(RangeError);
+    expect(call).toThrow('input: expected 30 elements, got 29');
   });
 });

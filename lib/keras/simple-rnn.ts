@@ -4,7 +4,8 @@ import type { NativeActivation } from '../native';
 import { checkOptionsObject, optionalBoolean, positiveInteger } from '../options';
 import { randomSeed } from '../random';
 import { RNN, type NativeCall } from '../rnn';
-import { describe, formatShape, isDetached, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
+import { describe, formatShape, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
+import { isDetached, isUint8Array, realLength } from '../typed-arrays';
 import { glorotUniform, orthogonal, seededUniform } from './initializers';
 import { checkWeightList, tensor, transpose } from './weights';
 
@@ -31,9 +32,10 @@ export interface SimpleRNNCallOptions {
 const OPTIONS = ['units', 'activation', 'useBias', 'returnSequences', 'returnState', 'goBackwards', 'inputDim', 'seed'];
 
 function maskFrom(value: unknown, batch: number, steps: number): Uint8Array {
-  if (value instanceof Uint8Array) {
+  if (isUint8Array(value)) {
     if (isDetached(value)) throw new TypeError('mask: the ArrayBuffer is detached (transferred)');
-    if (value.length !== batch * steps) throw new RangeError(`mask: expected ${batch * steps} entries ([N, T] = [${batch}, ${steps}]), got ${value.length}`);
+    const length = realLength(value);
+    if (length !== batch * steps) throw new RangeError(`mask: expected ${batch * steps} entries ([N, T] = [${batch}, ${steps}]), got ${length}`);
     return value;
   }
   if (!Array.isArray(value)) throw new TypeError(`mask: expected [N, T] nested arrays of booleans or a Uint8Array, got ${describe(value)}`);
