@@ -7,7 +7,7 @@ import { parameterSlots, type ParameterSlot } from './parameters';
 import { randomSeed, seededUniform } from './random';
 import { RNNStream, type StreamOptions } from './stream';
 import {
-  checkFloat32Array, describe, formatShape, sizeOf, toTensor, toTensorOfShape, type Tensor, type TensorLike,
+  checkFloat32Array, copyOfShape, describe, formatShape, sizeOf, toTensor, toTensorOfShape, type Tensor, type TensorLike,
 } from './tensor';
 import { isDetached, realLength, typedArrayKind, type TypedArray } from './typed-arrays';
 
@@ -194,7 +194,7 @@ export class RNN {
   readonly config: Readonly<RNNConfig>;
   private readonly native: NativeRnn;
   private readonly slots: ParameterSlot[];
-  private readonly parameters = new Map<string, Float32Array>();
+  private parameters = new Map<string, Float32Array>();
 
   constructor(options: RNNOptions, /** @internal */ kernel: KernelOverrides = {}) {
     const resolved = resolveConfig(options);
@@ -222,12 +222,23 @@ export class RNN {
     return this.slots.reduce((total, slot) => total + sizeOf(slot.shape), 0);
   }
 
-  /** Loads PyTorch state_dict entries (all of them, checked, copied); MXNet Gluon names are accepted too. */
+  /**
+   * Loads PyTorch state_dict entries (all of them, checked, copied); MXNet Gluon names are accepted
+   * too. All or nothing: each entry is read once and copied as it is checked, and the model changes
+   * only once every copy is good.
+   */
   loadStateDict(given: Record<string, TensorLike | Float32Array>): void {
     if (typeof given !== 'object' || given === null || Array.isArray(given)) {
       throw new TypeError(`loadStateDict: expected an object of name -> tensor, got ${describe(given)}`);
     }
-    const dict = fromGluonNames(given);
+    // A snapshot of the entries: a getter in the dict runs once, here, and never between a check and a copy.
+    const dict = fromGluonNames(Object.fromEntries(Object.entries(given)));
+    this.checkNames(dict);
+    const copies = new Map(this.slots.map((slot) => [slot.name, copyOfShape(dict[slot.name], slot.shape, slot.name)]));
+    this.replaceParameters(copies);
+  }
+
+  private checkNames(dict: Record<string, unknown>): void {
     const expected = new Set(this.parameterNames);
     const unexpected = Object.keys(dict).filter((name) => !expected.has(name));
     const missing = this.parameterNames.filter((name) => !(name in dict));
@@ -237,9 +248,17 @@ export class RNN {
       if (unexpected.length > 0) parts.push(`unexpected key(s): ${unexpected.join(', ')}`);
       throw new RangeError(`loadStateDict: ${parts.join('; ')}`);
     }
-    const checked = this.slots.map((slot) => toTensorOfShape(dict[slot.name], slot.shape, slot.name).data);
-    this.slots.forEach((slot, i) => this.parameters.set(slot.name, Float32Array.from(checked[i])));
-    this.uploadWeights();
+  }
+
+  private replaceParameters(parameters: Map<string, Float32Array>): void {
+    try {
+      this.uploadWeights(parameters);
+    } catch (error) {
+      // The copies have the checked sizes, so only memory can fail here: put back what was running.
+      this.uploadWeights(this.parameters);
+      throw error;
+    }
+    this.parameters = parameters;
   }
 
   /** Copies of the parameters under PyTorch's names. */
@@ -349,14 +368,14 @@ export class RNN {
       for (let i = 0; i < values.length; i++) values[i] = (uniform() * 2 - 1) * bound;
       this.parameters.set(slot.name, values);
     }
-    this.uploadWeights();
+    this.uploadWeights(this.parameters);
   }
 
-  private uploadWeights(): void {
+  private uploadWeights(parameters: Map<string, Float32Array>): void {
     const bias = this.config.bias;
     for (let layer = 0; layer < this.config.numLayers; layer++) {
       for (let dir = 0; dir < this.numDirections; dir++) {
-        const get = (role: string) => this.parameters.get(`${role}_l${layer}${dir === 1 ? '_reverse' : ''}`)!;
+        const get = (role: string) => parameters.get(`${role}_l${layer}${dir === 1 ? '_reverse' : ''}`)!;
         this.native.setWeights(layer, dir, get('weight_ih'), get('weight_hh'), bias ? get('bias_ih') : null,
           bias ? get('bias_hh') : null);
       }

@@ -1,6 +1,6 @@
 // Tensors as users hand them in (typed arrays with a shape, or nested number arrays) and the
 // checks that turn a wrong one into a TypeError or RangeError naming the argument.
-import { isDetached, isFloat32Array, plainFloat32Array, realLength } from './typed-arrays';
+import { copyExactly, isDetached, isFloat32Array, plainFloat32Array, realLength } from './typed-arrays';
 
 /** A dense, row-major float32 tensor. */
 export interface Tensor {
@@ -158,4 +158,15 @@ function bareOfShape(value: Float32Array, shape: readonly number[], name: string
     throw new RangeError(`${name}: expected shape ${formatShape(shape)}, got a Float32Array of ${length} elements (needs ${sizeOf(shape)})`);
   }
   return { data: plainFloat32Array(value, length), shape: shape.slice() };
+}
+
+// Nested arrays were converted into a fresh array already; a caller's typed array is copied, and the
+// copy has exactly the checked size even if a getter resized the caller's buffer since the check.
+function ownedData(value: unknown, tensor: Tensor, name: string): Float32Array {
+  return Array.isArray(value) ? tensor.data : copyExactly(tensor.data, sizeOf(tensor.shape), name);
+}
+
+/** toTensorOfShape's data, as a copy the caller cannot reach: for what is kept beyond the call (weights). */
+export function copyOfShape(value: unknown, shape: readonly number[], name: string): Float32Array {
+  return ownedData(value, toTensorOfShape(value, shape, name), name);
 }

@@ -60,3 +60,18 @@ export function plainFloat32Array(view: Float32Array, length = lengthOf(view)): 
   if (Object.getPrototypeOf(view) === Float32Array.prototype && view.length === length) return view;
   return new Float32Array(bufferOf(view), byteOffsetOf(view), length);
 }
+
+/**
+ * A fresh copy of `data`, which must hold exactly `size` elements now: a getter that ran since the
+ * check may have shrunk, grown or transferred its buffer, and the copy must be what was checked.
+ */
+export function copyExactly(data: Float32Array, size: number, name: string): Float32Array {
+  const length = lengthOf(data);
+  if (length !== size) {
+    if (isDetached(data)) throw new TypeError(`${name}: the Float32Array's ArrayBuffer was detached (transferred) after it was checked`);
+    throw new RangeError(`${name}: expected ${size} elements, the Float32Array now holds ${length} (its buffer was resized after it was checked)`);
+  }
+  const copy = new Float32Array(size);
+  copy.set(data); // reads the internal slots of `data`, not its properties
+  return copy;
+}

@@ -160,6 +160,14 @@ describe('Keras layers API', () => {
     expect(layer.inputDim).toBeUndefined();
   });
 
+  it('setWeights takes the input size only from a [in >= 1, units] kernel', () => {
+    expect(() => new Dense({ units: 2 }).setWeights([{ data: new Float32Array(0), shape: [0, 2] }, [0, 0]]))
+      .toThrow('Dense.setWeights kernel: expected an [in >= 1, units] matrix, got shape [0, 2]');
+    expect(() => new SimpleRNN({ units: 2 }).setWeights([[1, 2], [[0, 0], [0, 0]], [0, 0]]))
+      .toThrow('SimpleRNN.setWeights kernel: expected an [in >= 1, units] matrix, got shape [2]');
+    expect(() => new Dense({ units: 2 }).setWeights('w' as never)).toThrow('Dense.setWeights: expected [kernel, bias] (2 arrays), got string');
+  });
+
   it('Dense computes act(x kernel + bias) over the last axis, softmax included', () => {
     const rng = mulberry32(8);
     const kernel = randomFloat32(rng, 3 * 4);

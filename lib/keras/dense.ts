@@ -5,7 +5,7 @@ import { checkOptionsObject, oneOf, optionalBoolean, positiveInteger } from '../
 import { randomSeed } from '../random';
 import { formatShape, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { glorotUniform, seededUniform } from './initializers';
-import { checkWeightList } from './weights';
+import { copyWeightList } from './weights';
 
 export type DenseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
 
@@ -52,14 +52,10 @@ export class Dense {
 
   /** Keras order: kernel [in, units], bias [units]. */
   setWeights(weights: Array<TensorLike | Float32Array>): void {
-    const first = Array.isArray(weights) && weights.length > 0 ? weights[0] : undefined;
-    const inDim = this.inputDim ?? (first instanceof Float32Array ? undefined : toTensor(first, 'Dense.setWeights kernel').shape[0]);
-    if (inDim === undefined) throw new RangeError('Dense.setWeights: a bare Float32Array kernel needs inputDim to know its shape');
-    const shapes = this.useBias ? [[inDim, this.units], [this.units]] : [[inDim, this.units]];
-    const [kernel, bias] = checkWeightList(weights, shapes, ['kernel', 'bias'].slice(0, shapes.length), 'Dense');
-    this.in = inDim;
-    this.kernel = Float32Array.from(kernel);
-    this.bias = bias ? Float32Array.from(bias) : null;
+    const names = this.useBias ? ['kernel', 'bias'] : ['kernel'];
+    const { inputDim, copies: [kernel, bias] } = copyWeightList(weights, names, 'Dense', this.inputDim,
+      (inDim) => [[inDim, this.units], [this.units]]);
+    this.build(inputDim, { kernel, bias: bias ?? null });
   }
 
   getWeights(): Tensor[] {

@@ -7,7 +7,7 @@ import { RNN, type NativeCall } from '../rnn';
 import { describe, formatShape, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
 import { isDetached, isUint8Array, realLength } from '../typed-arrays';
 import { glorotUniform, orthogonal, seededUniform } from './initializers';
-import { checkWeightList, tensor, transpose } from './weights';
+import { copyWeightList, tensor, transpose } from './weights';
 
 export interface SimpleRNNOptions {
   units: number;
@@ -85,14 +85,11 @@ export class SimpleRNN {
 
   /** Keras get_weights() order: kernel [D, units], recurrent_kernel [units, units], bias [units]. */
   setWeights(weights: Array<TensorLike | Float32Array>): void {
-    const first = Array.isArray(weights) && weights.length > 0 ? weights[0] : undefined;
-    const d = this.inputDim ?? (first instanceof Float32Array ? undefined : toTensor(first, 'SimpleRNN.setWeights kernel').shape[0]);
-    if (d === undefined) throw new RangeError('SimpleRNN.setWeights: a bare Float32Array kernel needs inputDim to know its shape');
     const u = this.units;
-    const shapes = this.useBias ? [[d, u], [u, u], [u]] : [[d, u], [u, u]];
-    const names = ['kernel', 'recurrent_kernel', 'bias'].slice(0, shapes.length);
-    const [kernel, recurrent, bias] = checkWeightList(weights, shapes, names, 'SimpleRNN');
-    this.rnn = this.kerasRnn(d, kernel, recurrent, bias);
+    const names = this.useBias ? ['kernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrent_kernel'];
+    const { inputDim, copies: [kernel, recurrent, bias] } = copyWeightList(weights, names, 'SimpleRNN', this.inputDim,
+      (d) => [[d, u], [u, u], [u]]);
+    this.rnn = this.kerasRnn(inputDim, kernel, recurrent, bias);
   }
 
   getWeights(): Tensor[] {
