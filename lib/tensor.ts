@@ -166,7 +166,13 @@ function ownedData(value: unknown, tensor: Tensor, name: string): Float32Array {
   return Array.isArray(value) ? tensor.data : copyExactly(tensor.data, sizeOf(tensor.shape), name);
 }
 
-/** toTensorOfShape's data, as a copy the caller cannot reach: for what is kept beyond the call (weights). */
+/** toTensor, with data the caller cannot reach any more: for what is kept beyond the call (queued requests). */
+export function toOwnedTensor(value: unknown, name: string): Tensor {
+  const tensor = toTensor(value, name);
+  return { data: ownedData(value, tensor, name), shape: tensor.shape };
+}
+
+/** toTensorOfShape's data, owned as with toOwnedTensor: for weights. */
 export function copyOfShape(value: unknown, shape: readonly number[], name: string): Float32Array {
   return ownedData(value, toTensorOfShape(value, shape, name), name);
 }

@@ -642,7 +642,7 @@ describe('caller memory: arguments are never written, and later changes to them 
   // Was a bug (fixed): checks read a typed array's .length, copies read its real elements; a
   // Float32Array subclass whose length getter lies passed the batcher's checks, and the merged
   // batch then failed for every caller in it, not only the one that sent the bad sequence. The
-  // checks now count the elements an array holds, so run() refuses that one request itself.
+  // checks now count the elements an array holds, and a request is copied as it is checked.
   it('one bad request does not fail the other requests of its batch', async () => {
     const createBatcher = (api as unknown as Record<string, unknown>).createBatcher as ((rnn: RNN, o?: unknown) =>
       { run(x: unknown, o?: unknown): Promise<{ output: Tensor }>; close(): Promise<void>; readonly pending: number }) | undefined;
