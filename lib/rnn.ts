@@ -87,6 +87,16 @@ export interface NativeCall {
   hn: Float32Array;
 }
 
+/** The addon takes a sequence's steps and batch as 32-bit BLAS sizes. */
+const MAX_SEQUENCE_DIM = 2 ** 31 - 1;
+
+/** @internal a RangeError naming the argument when steps or batch is past what the kernel takes (an empty tensor may claim any). */
+export function checkSequenceSize(steps: number, batch: number, shape: readonly number[], name: string): void {
+  if (steps > MAX_SEQUENCE_DIM || batch > MAX_SEQUENCE_DIM) {
+    throw new RangeError(`${name}: shape ${formatShape(shape)} has a sequence length or batch above 2^31-1, the most the kernel takes`);
+  }
+}
+
 const RNN_OPTIONS = ['inputSize', 'hiddenSize', 'numLayers', 'nonlinearity', 'bias', 'batchFirst', 'bidirectional',
   'direction', 'activations', 'clip', 'layout', 'seed'] as const;
 const FORWARD_OPTIONS = ['h0', 'lengths', 'out'] as const;
@@ -346,6 +356,7 @@ export class RNN {
     const steps = batched && this.config.batchFirst ? x.shape[1] : x.shape[0];
     const batch = !batched ? 1 : this.config.batchFirst ? x.shape[0] : x.shape[1];
     if (steps === 0) throw new RangeError(`input: the sequence length must be at least 1 (as in PyTorch), got shape ${formatShape(x.shape)}`);
+    checkSequenceSize(steps, batch, x.shape, 'input');
     return { steps, batch, batched };
   }
 

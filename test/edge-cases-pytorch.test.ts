@@ -250,6 +250,10 @@ describe('B = 0 gives empty results of the documented shapes', () => {
     expect(r.output.shape).toEqual([2 ** 31 - 1, 0, 4]);
     expect(r.output.data.length).toBe(0);
     expect(() => rnn.forward({ data: new Float32Array(0), shape: [2 ** 31, 0, 3] })).toThrow(RangeError);
+    expect(() => rnn.forward({ data: new Float32Array(0), shape: [2 ** 31, 0, 3] }))
+      .toThrow('input: shape [2147483648, 0, 3] has a sequence length or batch above 2^31-1, the most the kernel takes');
+    expect(() => new SimpleRNN({ units: 2 }).call({ data: new Float32Array(0), shape: [0, 2 ** 31, 3] }))
+      .toThrow('x: shape [0, 2147483648, 3] has a sequence length or batch above 2^31-1, the most the kernel takes');
   });
 
   it('Keras layers: SimpleRNN [0, T, D] and Dense [0, D]', () => {

@@ -93,6 +93,8 @@ describe('forward errors', () => {
       'input.shape: expected an array of non-negative integers, got object'],
     ['a typed-array shape', { data: new Float32Array(30), shape: Int32Array.from([5, 2, 3]) }, TypeError,
       'input.shape: expected an array of non-negative integers, got Int32Array'],
+    ['an empty batch of sequences longer than the kernel takes', { data: new Float32Array(0), shape: [2 ** 31, 0, 3] }, RangeError,
+      'input: shape [2147483648, 0, 3] has a sequence length or batch above 2^31-1, the most the kernel takes'],
   ])('refuses %s', (_what, input, type, message) => {
     expect(() => rnn.forward(input as never)).toThrow(type);
     expect(() => rnn.forward(input as never)).toThrow(message);

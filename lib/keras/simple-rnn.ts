@@ -3,7 +3,7 @@ import { kerasActivation } from '../activations';
 import type { NativeActivation } from '../native';
 import { checkOptionsObject, optionalBoolean, positiveInteger } from '../options';
 import { randomSeed } from '../random';
-import { RNN, type NativeCall } from '../rnn';
+import { checkSequenceSize, RNN, type NativeCall } from '../rnn';
 import { describe, formatShape, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
 import { isDetached, isUint8Array, realLength } from '../typed-arrays';
 import { glorotUniform, orthogonal, seededUniform } from './initializers';
@@ -129,6 +129,7 @@ export class SimpleRNN {
     if (shape[1] === 0 || shape[2] === 0 || (known !== undefined && shape[2] !== known)) {
       throw new RangeError(`x: expected shape [N, T >= 1, ${known ?? (shape[2] || 'D >= 1')}], got ${formatShape(shape)}`);
     }
+    checkSequenceSize(shape[1], shape[0], shape, 'x');
     return shape;
   }
 
