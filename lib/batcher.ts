@@ -3,7 +3,7 @@
 // caller receives what an unbatched forward of its sequence returns.
 import { checkOptionsObject, positiveInteger } from './options';
 import type { RNN, RNNOutput } from './rnn';
-import { copyOfShape, formatShape, toOwnedTensor, type Tensor, type TensorLike } from './tensor';
+import { copyOfShape, formatShape, formatValue, toOwnedTensor, type Tensor, type TensorLike } from './tensor';
 
 export interface BatcherOptions {
   /** The most sequences merged into one call (default 64). */
@@ -55,7 +55,7 @@ class DynamicBatcher implements Batcher {
     this.maxBatchSize = o.maxBatchSize === undefined ? 64 : positiveInteger(o.maxBatchSize, 'maxBatchSize');
     const delay = o.maxDelayMs === undefined ? 2 : o.maxDelayMs;
     if (typeof delay !== 'number' || !(delay >= 0) || !Number.isFinite(delay)) {
-      throw new RangeError(`maxDelayMs: expected a non-negative number, got ${String(delay)}`);
+      throw new RangeError(`maxDelayMs: expected a non-negative number, got ${formatValue(delay)}`);
     }
     this.maxDelayMs = delay;
     this.stateRows = rnn.config.numLayers * rnn.numDirections;

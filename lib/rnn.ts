@@ -7,7 +7,7 @@ import { parameterSlots, type ParameterSlot } from './parameters';
 import { randomSeed, seededUniform } from './random';
 import { RNNStream, type StreamOptions } from './stream';
 import {
-  checkFloat32Array, copyOfShape, describe, formatShape, sizeOf, toTensor, toTensorOfShape, type Tensor, type TensorLike,
+  checkFloat32Array, copyOfShape, describe, formatShape, formatValue, sizeOf, toTensor, toTensorOfShape, type Tensor, type TensorLike,
 } from './tensor';
 import { isDetached, realLength, typedArrayKind, type TypedArray } from './typed-arrays';
 
@@ -177,7 +177,7 @@ function checkLengths(value: unknown, batch: number, steps: number): Int32Array 
   for (let b = 0; b < batch; b++) {
     const length = given[b];
     if (typeof length !== 'number' || !Number.isInteger(length) || length < 1 || length > steps) {
-      throw new RangeError(`lengths[${b}]: expected an integer in [1, ${steps}] (the sequence length T), got ${String(length)}`);
+      throw new RangeError(`lengths[${b}]: expected an integer in [1, ${steps}] (the sequence length T), got ${formatValue(length)}`);
     }
     lengths[b] = length;
   }
@@ -395,8 +395,9 @@ export class RNN {
 }
 
 function positiveIntegerOrZero(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new RangeError(`seed: expected an integer in [0, 2^32), got ${String(value)}`);
+  if (typeof value !== 'number') throw new TypeError(`seed: expected an integer in [0, 2^32), got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new RangeError(`seed: expected an integer in [0, 2^32), got ${value}`);
   }
   return value;
 }

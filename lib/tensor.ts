@@ -1,6 +1,6 @@
 // Tensors as users hand them in (typed arrays with a shape, or nested number arrays) and the
 // checks that turn a wrong one into a TypeError or RangeError naming the argument.
-import { copyExactly, isDetached, isFloat32Array, plainFloat32Array, realLength } from './typed-arrays';
+import { copyExactly, isFloat32Array, isDetached, plainFloat32Array, realLength } from './typed-arrays';
 
 /** A dense, row-major float32 tensor. */
 export interface Tensor {
@@ -36,6 +36,12 @@ export function describe(value: unknown): string {
   if (ArrayBuffer.isView(value)) return value.constructor.name;
   if (typeof value === 'object') return value.constructor?.name === 'Object' ? 'object' : String(value.constructor?.name ?? 'object');
   return typeof value;
+}
+
+/** A value for an error message: a primitive as itself, an object by its kind (String() throws for some objects). */
+export function formatValue(value: unknown): string {
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function') return describe(value);
+  return typeof value === 'bigint' ? `${value}n` : String(value);
 }
 
 /** A genuine, attached Float32Array (judged by its internal slots, so a lookalike object fails). */
@@ -78,7 +84,6 @@ function checkShape(shape: unknown, name: string): number[] {
   }
   return dims;
 }
-
 
 function isTensor(value: unknown): value is Tensor {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'data' in value && 'shape' in value;

@@ -1,6 +1,6 @@
 // Options beyond the fixtures: Gluon names and layout, streaming, Keras layer API, and their errors.
 import { describe, expect, it } from 'vitest';
-import { Dense, RNN, SimpleRNN, type Tensor } from '../lib/index';
+import { createBatcher, Dense, RNN, SimpleRNN, type Tensor } from '../lib/index';
 import { expectClose, expectExact, listFixtures, mulberry32, randomFloat32 } from './support/fixtures';
 import { loadTorchFixture, rnnFromFixture } from './support/torch-fixture';
 
@@ -90,6 +90,19 @@ describe('activation names', () => {
     expect(() => new Dense({ units: 2, activation: 'elu' as never })).toThrow("activation: expected one of 'linear', 'relu', 'sigmoid', 'tanh', 'softmax', got 'elu'");
     expect(() => new RNN({ inputSize: 2, hiddenSize: 2, activations: ['Tanh', 'Relu'] })).toThrow('activations: expected an array of 1 or 1 activations');
     expect(() => new RNN({ inputSize: 2, hiddenSize: 2, activations: [{ name: 'Elu', alpha: 'x' as never }] })).toThrow('activations[0].alpha: expected a finite number, got x');
+  });
+
+  it('names a value that has no string form by its kind, instead of failing to print it', () => {
+    // String() throws for an object without a prototype, and JSON.stringify for a BigInt.
+    const bare = Object.create(null);
+    expect(() => new SimpleRNN({ units: 2, activation: bare })).toThrow(/^activation: unknown activation object; expected one of tanh/);
+    expect(() => new SimpleRNN({ units: 2, activation: 10n as never })).toThrow(/^activation: unknown activation bigint; expected one of tanh/);
+    expect(() => new RNN({ inputSize: 2, hiddenSize: 2, activations: [{ name: 'Elu', alpha: bare }] })).toThrow('activations[0].alpha: expected a finite number, got object');
+    const seed = () => new RNN({ inputSize: 2, hiddenSize: 2, seed: bare });
+    expect(seed).toThrow(TypeError);
+    expect(seed).toThrow('seed: expected an integer in [0, 2^32), got object');
+    expect(() => new RNN({ inputSize: 2, hiddenSize: 2 }).forward([[1, 2]], { lengths: [bare] })).toThrow('lengths[0]: expected an integer in [1, 1] (the sequence length T), got object');
+    expect(() => createBatcher(new RNN({ inputSize: 2, hiddenSize: 2 }), { maxDelayMs: 5n as never })).toThrow('maxDelayMs: expected a non-negative number, got 5n');
   });
 
   it('takes ONNX names case-insensitively and one activation for both directions', () => {

@@ -4,7 +4,7 @@ import type { NativeActivation } from '../native';
 import { checkOptionsObject, optionalBoolean, positiveInteger } from '../options';
 import { randomSeed } from '../random';
 import { checkSequenceSize, RNN, type NativeCall } from '../rnn';
-import { describe, formatShape, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
+import { describe, formatShape, formatValue, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
 import { isDetached, isUint8Array, realLength } from '../typed-arrays';
 import { glorotUniform, orthogonal, seededUniform } from './initializers';
 import { copyWeightList, tensor, transpose } from './weights';
@@ -47,7 +47,7 @@ function maskFrom(value: unknown, batch: number, steps: number): Uint8Array {
     if (!Array.isArray(row) || row.length !== steps) throw new RangeError(`mask[${n}]: expected ${steps} booleans (T), got ${Array.isArray(row) ? row.length : describe(row)}`);
     for (let t = 0; t < steps; t++) {
       const v: unknown = row[t];
-      if (typeof v !== 'boolean' && v !== 0 && v !== 1) throw new TypeError(`mask[${n}][${t}]: expected a boolean, got ${String(v)}`);
+      if (typeof v !== 'boolean' && v !== 0 && v !== 1) throw new TypeError(`mask[${n}][${t}]: expected a boolean, got ${formatValue(v)}`);
       mask[n * steps + t] = v ? 1 : 0;
     }
   }
@@ -68,8 +68,8 @@ export class SimpleRNN {
   constructor(options: SimpleRNNOptions) {
     const o = checkOptionsObject(options, OPTIONS, 'SimpleRNN options');
     this.units = positiveInteger(o.units, 'units');
-    this.activation = o.activation === undefined ? 'tanh' : String(o.activation);
     this.kernelActivation = kerasActivation(o.activation ?? 'tanh', 'activation');
+    this.activation = (o.activation ?? 'tanh') as string; // a known name, once kerasActivation accepted it
     this.useBias = optionalBoolean(o.useBias, true, 'useBias');
     this.returnSequences = optionalBoolean(o.returnSequences, false, 'returnSequences');
     this.returnState = optionalBoolean(o.returnState, false, 'returnState');
