@@ -1,6 +1,7 @@
 // Activation names of PyTorch (nonlinearity), ONNX (activations with alpha/beta) and Keras,
 // mapped onto the kernel's activation kinds with each framework's default parameters.
 import type { NativeActivation } from './native';
+import { describe, formatValue } from './tensor';
 
 /** An activation with its parameters; `alpha` and `beta` default as in the ONNX operator. */
 export interface ActivationSpec {
@@ -56,7 +57,7 @@ export const KERAS_ACTIVATION_NAMES = Object.keys(KERAS_KINDS);
 function checkParameter(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new TypeError(`${name}: expected a finite number, got ${String(value)}`);
+    throw new TypeError(`${name}: expected a finite number, got ${formatValue(value)}`);
   }
   return value;
 }
@@ -65,7 +66,7 @@ function checkParameter(value: unknown, name: string): number | undefined {
 export function onnxActivation(spec: string | ActivationSpec, name: string): NativeActivation {
   const given: ActivationSpec = typeof spec === 'string' ? { name: spec } : spec;
   if (typeof given !== 'object' || given === null || typeof given.name !== 'string') {
-    throw new TypeError(`${name}: expected an activation name or { name, alpha?, beta? }, got ${String(spec)}`);
+    throw new TypeError(`${name}: expected an activation name or { name, alpha?, beta? }, got ${formatValue(spec)}`);
   }
   const info = ONNX_KINDS[given.name.toLowerCase()];
   if (!info) {
@@ -86,7 +87,8 @@ export function onnxParameterUse(activationName: string): { alpha: boolean; beta
 export function kerasActivation(activation: unknown, name: string): NativeActivation {
   const info = typeof activation === 'string' ? KERAS_KINDS[activation] : undefined;
   if (!info) {
-    throw new RangeError(`${name}: unknown activation ${JSON.stringify(activation)}; expected one of ${KERAS_ACTIVATION_NAMES.join(', ')}`);
+    const got = typeof activation === 'string' ? JSON.stringify(activation) : describe(activation);
+    throw new RangeError(`${name}: unknown activation ${got}; expected one of ${KERAS_ACTIVATION_NAMES.join(', ')}`);
   }
   return { kind: info.kind, alpha: info.alpha, beta: info.beta };
 }

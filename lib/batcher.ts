@@ -3,7 +3,7 @@
 // caller receives what an unbatched forward of its sequence returns.
 import { checkOptionsObject, positiveInteger } from './options';
 import type { RNN, RNNOutput } from './rnn';
-import { formatShape, toTensor, toTensorOfShape, type Tensor, type TensorLike } from './tensor';
+import { copyOfShape, formatShape, formatValue, toOwnedTensor, type Tensor, type TensorLike } from './tensor';
 
 export interface BatcherOptions {
   /** The most sequences merged into one call (default 64). */
@@ -55,7 +55,7 @@ class DynamicBatcher implements Batcher {
     this.maxBatchSize = o.maxBatchSize === undefined ? 64 : positiveInteger(o.maxBatchSize, 'maxBatchSize');
     const delay = o.maxDelayMs === undefined ? 2 : o.maxDelayMs;
     if (typeof delay !== 'number' || !(delay >= 0) || !Number.isFinite(delay)) {
-      throw new RangeError(`maxDelayMs: expected a non-negative number, got ${String(delay)}`);
+      throw new RangeError(`maxDelayMs: expected a non-negative number, got ${formatValue(delay)}`);
     }
     this.maxDelayMs = delay;
     this.stateRows = rnn.config.numLayers * rnn.numDirections;
@@ -86,18 +86,20 @@ class DynamicBatcher implements Batcher {
 
   private checkRequest(sequence: TensorLike, options?: BatcherRunOptions): Request {
     const o = checkOptionsObject(options, ['h0', 'signal'], 'batcher.run options');
-    const x = toTensor(sequence, 'sequence');
+    // Copied as they are checked: the caller may reuse its buffers as soon as run() returns (as with
+    // forwardAsync), and the merged batch must get exactly what was checked, or one bad request
+    // would fail every request merged with it.
+    const x = toOwnedTensor(sequence, 'sequence');
     const d = this.rnn.config.inputSize;
     if (x.shape.length !== 2 || x.shape[1] !== d || x.shape[0] === 0) {
       throw new RangeError(`sequence: expected shape [T >= 1, ${d}], got ${formatShape(x.shape)}`);
     }
     const h0 = o.h0 === undefined || o.h0 === null ? null
-      : toTensorOfShape(o.h0, [this.stateRows, this.rnn.config.hiddenSize], 'h0').data;
+      : copyOfShape(o.h0, [this.stateRows, this.rnn.config.hiddenSize], 'h0');
     const signal = o.signal as AbortSignal | undefined;
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('signal: expected an AbortSignal');
     signal?.throwIfAborted();
-    // Copied now: the caller may reuse its buffers as soon as run() returns, as with forwardAsync.
-    return { x: { data: x.data.slice(), shape: x.shape }, h0: h0 && h0.slice(), signal, resolve: () => {}, reject: () => {}, settled: false };
+    return { x, h0, signal, resolve: () => {}, reject: () => {}, settled: false };
   }
 
   private enqueue(request: Request): void {

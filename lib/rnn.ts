@@ -7,8 +7,9 @@ import { parameterSlots, type ParameterSlot } from './parameters';
 import { randomSeed, seededUniform } from './random';
 import { RNNStream, type StreamOptions } from './stream';
 import {
-  checkFloat32Array, describe, formatShape, isDetached, sizeOf, toTensor, toTensorOfShape, type Tensor, type TensorLike,
+  checkFloat32Array, copyOfShape, describe, formatShape, formatValue, sizeOf, toTensor, toTensorOfShape, type Tensor, type TensorLike,
 } from './tensor';
+import { isDetached, realLength, typedArrayKind, type TypedArray } from './typed-arrays';
 
 export type Direction = 'forward' | 'reverse' | 'bidirectional';
 
@@ -86,6 +87,16 @@ export interface NativeCall {
   hn: Float32Array;
 }
 
+/** The addon takes a sequence's steps and batch as 32-bit BLAS sizes. */
+const MAX_SEQUENCE_DIM = 2 ** 31 - 1;
+
+/** @internal a RangeError naming the argument when steps or batch is past what the kernel takes (an empty tensor may claim any). */
+export function checkSequenceSize(steps: number, batch: number, shape: readonly number[], name: string): void {
+  if (steps > MAX_SEQUENCE_DIM || batch > MAX_SEQUENCE_DIM) {
+    throw new RangeError(`${name}: shape ${formatShape(shape)} has a sequence length or batch above 2^31-1, the most the kernel takes`);
+  }
+}
+
 const RNN_OPTIONS = ['inputSize', 'hiddenSize', 'numLayers', 'nonlinearity', 'bias', 'batchFirst', 'bidirectional',
   'direction', 'activations', 'clip', 'layout', 'seed'] as const;
 const FORWARD_OPTIONS = ['h0', 'lengths', 'out'] as const;
@@ -148,18 +159,25 @@ function resolveConfig(options: unknown): RNNConfig {
   };
 }
 
-function checkLengths(value: unknown, batch: number, steps: number): Int32Array {
-  if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {
+/** How many elements a lengths array holds: a typed array's real count, an array's length read once. */
+function countOf(value: unknown, batch: number): number {
+  if (Array.isArray(value)) return value.length;
+  if (typedArrayKind(value) === undefined) {
     throw new TypeError(`lengths: expected an array or Int32Array of ${batch} integers, got ${describe(value)}`);
   }
-  if (ArrayBuffer.isView(value) && isDetached(value)) throw new TypeError('lengths: the ArrayBuffer is detached (transferred)');
+  if (isDetached(value as TypedArray)) throw new TypeError('lengths: the ArrayBuffer is detached (transferred)');
+  return realLength(value as TypedArray);
+}
+
+function checkLengths(value: unknown, batch: number, steps: number): Int32Array {
+  const count = countOf(value, batch);
+  if (count !== batch) throw new RangeError(`lengths: expected ${batch} lengths (one per sequence), got ${count}`);
   const given = value as ArrayLike<unknown>;
-  if (given.length !== batch) throw new RangeError(`lengths: expected ${batch} lengths (one per sequence), got ${given.length}`);
   const lengths = new Int32Array(batch);
   for (let b = 0; b < batch; b++) {
     const length = given[b];
     if (typeof length !== 'number' || !Number.isInteger(length) || length < 1 || length > steps) {
-      throw new RangeError(`lengths[${b}]: expected an integer in [1, ${steps}] (the sequence length T), got ${String(length)}`);
+      throw new RangeError(`lengths[${b}]: expected an integer in [1, ${steps}] (the sequence length T), got ${formatValue(length)}`);
     }
     lengths[b] = length;
   }
@@ -175,7 +193,10 @@ function checkSignal(value: unknown): AbortSignal | undefined {
 function outputBuffer(given: unknown, size: number, name: string): Float32Array {
   if (given === undefined) return new Float32Array(size);
   const buffer = checkFloat32Array(given, name);
-  if (buffer.length !== size) throw new RangeError(`${name}: expected a Float32Array of ${size} elements, got ${buffer.length}`);
+  const length = realLength(buffer);
+  if (length !== size) throw new RangeError(`${name}: expected a Float32Array of ${size} elements, got ${length}`);
+  // The result hands this very array back, so its .length must tell the truth too.
+  if (buffer.length !== length) throw new TypeError(`${name}: its length property says ${buffer.length}, but it holds ${length} elements`);
   return buffer;
 }
 
@@ -183,7 +204,7 @@ export class RNN {
   readonly config: Readonly<RNNConfig>;
   private readonly native: NativeRnn;
   private readonly slots: ParameterSlot[];
-  private readonly parameters = new Map<string, Float32Array>();
+  private parameters = new Map<string, Float32Array>();
 
   constructor(options: RNNOptions, /** @internal */ kernel: KernelOverrides = {}) {
     const resolved = resolveConfig(options);
@@ -211,12 +232,23 @@ export class RNN {
     return this.slots.reduce((total, slot) => total + sizeOf(slot.shape), 0);
   }
 
-  /** Loads PyTorch state_dict entries (all of them, checked, copied); MXNet Gluon names are accepted too. */
+  /**
+   * Loads PyTorch state_dict entries (all of them, checked, copied); MXNet Gluon names are accepted
+   * too. All or nothing: each entry is read once and copied as it is checked, and the model changes
+   * only once every copy is good.
+   */
   loadStateDict(given: Record<string, TensorLike | Float32Array>): void {
     if (typeof given !== 'object' || given === null || Array.isArray(given)) {
       throw new TypeError(`loadStateDict: expected an object of name -> tensor, got ${describe(given)}`);
     }
-    const dict = fromGluonNames(given);
+    // A snapshot of the entries: a getter in the dict runs once, here, and never between a check and a copy.
+    const dict = fromGluonNames(Object.fromEntries(Object.entries(given)));
+    this.checkNames(dict);
+    const copies = new Map(this.slots.map((slot) => [slot.name, copyOfShape(dict[slot.name], slot.shape, slot.name)]));
+    this.replaceParameters(copies);
+  }
+
+  private checkNames(dict: Record<string, unknown>): void {
     const expected = new Set(this.parameterNames);
     const unexpected = Object.keys(dict).filter((name) => !expected.has(name));
     const missing = this.parameterNames.filter((name) => !(name in dict));
@@ -226,9 +258,17 @@ export class RNN {
       if (unexpected.length > 0) parts.push(`unexpected key(s): ${unexpected.join(', ')}`);
       throw new RangeError(`loadStateDict: ${parts.join('; ')}`);
     }
-    const checked = this.slots.map((slot) => toTensorOfShape(dict[slot.name], slot.shape, slot.name).data);
-    this.slots.forEach((slot, i) => this.parameters.set(slot.name, Float32Array.from(checked[i])));
-    this.uploadWeights();
+  }
+
+  private replaceParameters(parameters: Map<string, Float32Array>): void {
+    try {
+      this.uploadWeights(parameters);
+    } catch (error) {
+      // The copies have the checked sizes, so only memory can fail here: put back what was running.
+      this.uploadWeights(this.parameters);
+      throw error;
+    }
+    this.parameters = parameters;
   }
 
   /** Copies of the parameters under PyTorch's names. */
@@ -324,6 +364,7 @@ export class RNN {
     const steps = batched && this.config.batchFirst ? x.shape[1] : x.shape[0];
     const batch = !batched ? 1 : this.config.batchFirst ? x.shape[0] : x.shape[1];
     if (steps === 0) throw new RangeError(`input: the sequence length must be at least 1 (as in PyTorch), got shape ${formatShape(x.shape)}`);
+    checkSequenceSize(steps, batch, x.shape, 'input');
     return { steps, batch, batched };
   }
 
@@ -346,14 +387,14 @@ export class RNN {
       for (let i = 0; i < values.length; i++) values[i] = (uniform() * 2 - 1) * bound;
       this.parameters.set(slot.name, values);
     }
-    this.uploadWeights();
+    this.uploadWeights(this.parameters);
   }
 
-  private uploadWeights(): void {
+  private uploadWeights(parameters: Map<string, Float32Array>): void {
     const bias = this.config.bias;
     for (let layer = 0; layer < this.config.numLayers; layer++) {
       for (let dir = 0; dir < this.numDirections; dir++) {
-        const get = (role: string) => this.parameters.get(`${role}_l${layer}${dir === 1 ? '_reverse' : ''}`)!;
+        const get = (role: string) => parameters.get(`${role}_l${layer}${dir === 1 ? '_reverse' : ''}`)!;
         this.native.setWeights(layer, dir, get('weight_ih'), get('weight_hh'), bias ? get('bias_ih') : null,
           bias ? get('bias_hh') : null);
       }
@@ -362,8 +403,9 @@ export class RNN {
 }
 
 function positiveIntegerOrZero(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new RangeError(`seed: expected an integer in [0, 2^32), got ${String(value)}`);
+  if (typeof value !== 'number') throw new TypeError(`seed: expected an integer in [0, 2^32), got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new RangeError(`seed: expected an integer in [0, 2^32), got ${value}`);
   }
   return value;
 }

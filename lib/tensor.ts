@@ -1,5 +1,6 @@
 // Tensors as users hand them in (typed arrays with a shape, or nested number arrays) and the
 // checks that turn a wrong one into a TypeError or RangeError naming the argument.
+import { copyExactly, isFloat32Array, isDetached, plainFloat32Array, realLength } from './typed-arrays';
 
 /** A dense, row-major float32 tensor. */
 export interface Tensor {
@@ -16,7 +17,12 @@ export function formatShape(shape: readonly number[]): string {
 }
 
 export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((product, dim) => product * dim, 1);
+  let size = 1;
+  for (const dim of shape) {
+    if (dim === 0) return 0; // not NaN when the other dimensions overflow to Infinity
+    size *= dim;
+  }
+  return size;
 }
 
 export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
@@ -32,30 +38,51 @@ export function describe(value: unknown): string {
   return typeof value;
 }
 
-/** True when the typed array's buffer has been transferred away (postMessage, structuredClone). */
-export function isDetached(view: ArrayBufferView): boolean {
-  if (view.byteLength !== 0 || view.buffer.byteLength !== 0) return false;
-  try {
-    new Uint8Array(view.buffer);
-    return false;
-  } catch {
-    return true;
-  }
+/** A value for an error message: a primitive as itself, an object by its kind (String() throws for some objects). */
+export function formatValue(value: unknown): string {
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function') return describe(value);
+  return typeof value === 'bigint' ? `${value}n` : String(value);
 }
 
+/** A genuine, attached Float32Array (judged by its internal slots, so a lookalike object fails). */
 export function checkFloat32Array(value: unknown, name: string): Float32Array {
-  if (!(value instanceof Float32Array)) {
-    throw new TypeError(`${name}: expected a Float32Array, got ${describe(value)}`);
+  if (!isFloat32Array(value)) {
+    const got = value instanceof Float32Array ? 'an object that inherits from Float32Array but is none' : describe(value);
+    throw new TypeError(`${name}: expected a Float32Array, got ${got}`);
   }
   if (isDetached(value)) throw new TypeError(`${name}: the Float32Array's ArrayBuffer is detached (transferred)`);
   return value;
 }
 
-function checkShape(shape: unknown, name: string): number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new TypeError(`${name}.shape: expected an array of non-negative integers, got ${JSON.stringify(shape)}`);
+/** Why shape[i] is not a dimension (a non-negative safe integer), or its value when it is a large one. */
+function checkLargeDim(shape: readonly unknown[], i: number, name: string): number {
+  const dim = shape[i];
+  if (typeof dim !== 'number') {
+    const got = dim === undefined && !(i in shape) ? 'a hole (the shape array is sparse)' : describe(dim);
+    throw new TypeError(`${name}.shape[${i}]: expected a non-negative integer, got ${got}`);
   }
-  return shape.slice();
+  if (!Number.isSafeInteger(dim) || dim < 0) {
+    throw new RangeError(`${name}.shape[${i}]: expected a non-negative integer (at most 2^53-1), got ${dim}`);
+  }
+  return dim;
+}
+
+/**
+ * A checked copy of a caller's shape. An index loop, as every() and reduce() skip the holes of a
+ * sparse array ([, 3] would pass); the length is read once, as a proxy may change it between reads.
+ */
+function checkShape(shape: unknown, name: string): number[] {
+  if (!Array.isArray(shape)) {
+    throw new TypeError(`${name}.shape: expected an array of non-negative integers, got ${describe(shape)}`);
+  }
+  const rank: number = shape.length;
+  const dims = new Array<number>(rank); // filled below; faster than push on every forward call
+  for (let i = 0; i < rank; i++) {
+    const dim: unknown = shape[i];
+    // The common case, a uint32, in one comparison (which also turns -0 into 0).
+    dims[i] = typeof dim === 'number' && dim >>> 0 === dim ? dim >>> 0 : checkLargeDim(shape, i, name);
+  }
+  return dims;
 }
 
 function isTensor(value: unknown): value is Tensor {
@@ -85,7 +112,7 @@ function fillFromNested(value: Nested, shape: number[], depth: number, out: Floa
     const got = Array.isArray(value) ? `length ${value.length}` : describe(value);
     throw new TypeError(`${name}${path}: ragged nested array: expected length ${shape[depth]}, got ${got}`);
   }
-  for (let i = 0; i < value.length; i++) {
+  for (let i = 0; i < shape[depth]; i++) { // the checked length: a proxy's may change between reads
     offset = fillFromNested(value[i] as Nested, shape, depth + 1, out, offset, name, `${path}[${i}]`);
   }
   return offset;
@@ -100,17 +127,21 @@ function fromNested(value: readonly Nested[], name: string): Tensor {
 
 /**
  * Converts a TensorLike into a Tensor, checking its type and that data and shape agree.
- * Typed-array data is used as is (never copied, never written); nested arrays are converted.
+ * Typed-array data is not copied (never written); nested arrays are converted. The data's real
+ * element count is what is checked, and a Float32Array subclass comes back as a plain view of the
+ * same bytes, so that the result's data.length is the truth.
  */
 export function toTensor(value: unknown, name: string): Tensor {
   if (Array.isArray(value)) return fromNested(value, name);
   if (isTensor(value)) {
     const data = checkFloat32Array(value.data, `${name}.data`);
     const shape = checkShape(value.shape, name);
-    if (sizeOf(shape) !== data.length) {
-      throw new RangeError(`${name}: shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, data has ${data.length}`);
+    // Read after the shape: reading it may have run a getter that resized data's buffer.
+    const length = realLength(data);
+    if (sizeOf(shape) !== length) {
+      throw new RangeError(`${name}: shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, data has ${length}`);
     }
-    return { data, shape };
+    return { data: plainFloat32Array(data, length), shape };
   }
   if (ArrayBuffer.isView(value)) {
     throw new TypeError(`${name}: a bare ${describe(value)} has no shape; pass { data: Float32Array, shape: [...] } or nested arrays`);
@@ -120,12 +151,33 @@ export function toTensor(value: unknown, name: string): Tensor {
 
 /** Like toTensor, but a bare Float32Array is accepted and given `shape`; the result must have `shape`. */
 export function toTensorOfShape(value: unknown, shape: readonly number[], name: string): Tensor {
-  const tensor = value instanceof Float32Array
-    ? { data: checkFloat32Array(value, name), shape: [value.length] }
-    : toTensor(value, name);
-  if (value instanceof Float32Array ? tensor.data.length !== sizeOf(shape) : !shapesEqual(tensor.shape, shape)) {
-    throw new RangeError(`${name}: expected shape ${formatShape(shape)}, got ${value instanceof Float32Array
-      ? `a Float32Array of ${tensor.data.length} elements (needs ${sizeOf(shape)})` : formatShape(tensor.shape)}`);
-  }
+  if (isFloat32Array(value)) return bareOfShape(value, shape, name);
+  const tensor = toTensor(value, name);
+  if (!shapesEqual(tensor.shape, shape)) throw new RangeError(`${name}: expected shape ${formatShape(shape)}, got ${formatShape(tensor.shape)}`);
   return { data: tensor.data, shape: shape.slice() };
+}
+
+function bareOfShape(value: Float32Array, shape: readonly number[], name: string): Tensor {
+  const length = realLength(checkFloat32Array(value, name));
+  if (length !== sizeOf(shape)) {
+    throw new RangeError(`${name}: expected shape ${formatShape(shape)}, got a Float32Array of ${length} elements (needs ${sizeOf(shape)})`);
+  }
+  return { data: plainFloat32Array(value, length), shape: shape.slice() };
+}
+
+// Nested arrays were converted into a fresh array already; a caller's typed array is copied, and the
+// copy has exactly the checked size even if a getter resized the caller's buffer since the check.
+function ownedData(value: unknown, tensor: Tensor, name: string): Float32Array {
+  return Array.isArray(value) ? tensor.data : copyExactly(tensor.data, sizeOf(tensor.shape), name);
+}
+
+/** toTensor, with data the caller cannot reach any more: for what is kept beyond the call (queued requests). */
+export function toOwnedTensor(value: unknown, name: string): Tensor {
+  const tensor = toTensor(value, name);
+  return { data: ownedData(value, tensor, name), shape: tensor.shape };
+}
+
+/** toTensorOfShape's data, owned as with toOwnedTensor: for weights. */
+export function copyOfShape(value: unknown, shape: readonly number[], name: string): Float32Array {
+  return ownedData(value, toTensorOfShape(value, shape, name), name);
 }

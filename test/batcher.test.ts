@@ -57,4 +57,19 @@ describe('createBatcher', () => {
     expectExact((await good).output.data, rnn.forward([[1, 2, 3, 4], [4, 3, 2, 1]]).output.data, 'good request');
     await batcher.close();
   });
+
+  it('copies a request as it checks it: a getter that shrinks the sequence afterwards changes nothing', async () => {
+    const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
+    const rab = new Resizable(16, { maxByteLength: 16 });
+    const data = new Float32Array(rab); // length-tracking: it shrinks with the buffer
+    data.set([1, 2, 3, 4]);
+    const rnn = new RNN({ inputSize: 2, hiddenSize: 3, seed: 1 });
+    const batcher = createBatcher(rnn, { maxDelayMs: 1 });
+    // h0 is read after the sequence is checked. The copy used to be taken after h0, from the emptied
+    // buffer, and the request ran on zeros.
+    const options = { get h0() { rab.resize(0); return null; } };
+    const result = await batcher.run({ data, shape: [2, 2] }, options);
+    expectExact(result.output.data, rnn.forward([[1, 2], [3, 4]]).output.data, 'output');
+    await batcher.close();
+  });
 });

@@ -250,6 +250,10 @@ describe('B = 0 gives empty results of the documented shapes', () => {
     expect(r.output.shape).toEqual([2 ** 31 - 1, 0, 4]);
     expect(r.output.data.length).toBe(0);
     expect(() => rnn.forward({ data: new Float32Array(0), shape: [2 ** 31, 0, 3] })).toThrow(RangeError);
+    expect(() => rnn.forward({ data: new Float32Array(0), shape: [2 ** 31, 0, 3] }))
+      .toThrow('input: shape [2147483648, 0, 3] has a sequence length or batch above 2^31-1, the most the kernel takes');
+    expect(() => new SimpleRNN({ units: 2 }).call({ data: new Float32Array(0), shape: [0, 2 ** 31, 3] }))
+      .toThrow('x: shape [0, 2147483648, 3] has a sequence length or batch above 2^31-1, the most the kernel takes');
   });
 
   it('Keras layers: SimpleRNN [0, T, D] and Dense [0, D]', () => {
@@ -519,24 +523,109 @@ describe('caller memory: arguments are never written, and later changes to them 
     expectExact(stream.state.data, stateBefore, 'stream state');
   });
 
-  // KNOWN BUG (reported): loadStateDict checks every tensor, then copies them with Float32Array.from
-  // and stores the copies before the addon checks them; a getter that runs in between (here: the
-  // dict's last entry shrinks a tensor validated earlier) makes the load fail half-way: layer 0 is
-  // already uploaded (the output changes) and stateDict() returns a 1-element tensor of shape [4, 4].
-  it.fails('a failed loadStateDict changes nothing, even when a getter shrinks a tensor it already checked', () => {
-    const rnn = new RNN({ inputSize: 3, hiddenSize: 4, numLayers: 2, seed: 1 });
-    const before = rnn.forward([[1, 2, 3]]).output.data;
-    const fresh = new RNN({ inputSize: 3, hiddenSize: 4, numLayers: 2, seed: 2 }).stateDict();
+  // Was a bug (fixed): loadStateDict checked every tensor, then copied them with Float32Array.from
+  // and stored the copies before the addon checked them; a getter that ran in between (here: the
+  // dict's last entry shrinks a tensor checked earlier) made the load fail half-way, with layer 0
+  // already uploaded. Each entry is now read once and copied as it is checked, and the model
+  // changes only when every copy is good.
+  describe('loadStateDict is all or nothing, whatever the getters in the dict do', () => {
     const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
-    const rab = new Resizable(64, { maxByteLength: 64 });
-    const victim = new Float32Array(rab);
-    victim.set(fresh.weight_ih_l1.data);
-    let reads = 0;
-    const dict: Record<string, unknown> = { ...fresh, weight_ih_l1: { data: victim, shape: [4, 4] } };
-    Object.defineProperty(dict, 'bias_hh_l1', { enumerable: true, get() { if (++reads === 2) rab.resize(4); return fresh.bias_hh_l1; } });
-    expect(() => rnn.loadStateDict(dict as never)).toThrow();
-    expectExact(rnn.forward([[1, 2, 3]]).output.data, before, 'output after the failed load');
-    expect(rnn.stateDict().weight_ih_l1.data.length).toBe(16);
+    const model = () => new RNN({ inputSize: 3, hiddenSize: 4, numLayers: 2, seed: 1 });
+    const fresh = new RNN({ inputSize: 3, hiddenSize: 4, numLayers: 2, seed: 2 }).stateDict();
+
+    /** fresh's state_dict, with weight_ih_l1 on a resizable buffer that bias_hh_l1's data getter shrinks. */
+    function shrinkingDict(lastBias: () => Float32Array): Record<string, unknown> {
+      const rab = new Resizable(64, { maxByteLength: 64 });
+      const victim = new Float32Array(rab);
+      victim.set(fresh.weight_ih_l1.data);
+      return { ...fresh, weight_ih_l1: { data: victim, shape: [4, 4] },
+        bias_hh_l1: { get data() { rab.resize(4); return lastBias(); }, shape: [4] } };
+    }
+
+    function expectUnchanged(rnn: RNN, before: Float32Array, dictBefore: Record<string, Tensor>): void {
+      expectExact(rnn.forward([[1, 2, 3]]).output.data, before, 'output after the failed load');
+      for (const [name, tensor] of Object.entries(rnn.stateDict())) expectExact(tensor.data, dictBefore[name].data, name);
+    }
+
+    it('a failed loadStateDict changes nothing, even when a getter shrinks a tensor it already checked', () => {
+      const rnn = model();
+      const before = rnn.forward([[1, 2, 3]]).output.data;
+      const dictBefore = rnn.stateDict();
+      const load = () => rnn.loadStateDict(shrinkingDict(() => new Float32Array(3)) as never);
+      expect(load).toThrow(RangeError);
+      expect(load).toThrow('bias_hh_l1: shape [4] needs 4 elements, data has 3');
+      expectUnchanged(rnn, before, dictBefore);
+    });
+
+    it('a tensor is loaded as it was when checked, though a later getter shrinks its buffer', () => {
+      const rnn = model();
+      rnn.loadStateDict(shrinkingDict(() => fresh.bias_hh_l1.data) as never);
+      expectExact(rnn.stateDict().weight_ih_l1.data, fresh.weight_ih_l1.data, 'weight_ih_l1');
+      const reference = model();
+      reference.loadStateDict(fresh);
+      expectExact(rnn.forward([[1, 2, 3]]).output.data, reference.forward([[1, 2, 3]]).output.data, 'output');
+    });
+
+    it('a failed loadStateDict changes nothing when a Float32Array subclass lies about its length', () => {
+      class Lying extends Float32Array {
+        override get length(): number {
+          return 16;
+        }
+      }
+      const rnn = model();
+      const before = rnn.forward([[1, 2, 3]]).output.data;
+      const dictBefore = rnn.stateDict();
+      const load = () => rnn.loadStateDict({ ...fresh, weight_ih_l1: { data: new Lying(20), shape: [4, 4] } });
+      expect(load).toThrow(RangeError);
+      expect(load).toThrow('weight_ih_l1: shape [4, 4] needs 16 elements, data has 20');
+      expectUnchanged(rnn, before, dictBefore);
+    });
+
+    it('each entry of the dict is read once', () => {
+      const reads = new Map<string, number>();
+      const dict = Object.fromEntries(Object.keys(fresh).map((name) => [name, undefined]));
+      for (const [name, tensor] of Object.entries(fresh)) {
+        Object.defineProperty(dict, name, { enumerable: true, get() { reads.set(name, (reads.get(name) ?? 0) + 1); return tensor; } });
+      }
+      model().loadStateDict(dict as never);
+      expect([...reads.values()].every((n) => n === 1)).toBe(true);
+      expect(reads.size).toBe(Object.keys(fresh).length);
+    });
+  });
+
+  it('setWeights copies each weight as it checks it: a getter in the list cannot change or break the layer', () => {
+    const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
+    const shrinkable = () => {
+      const rab = new Resizable(24, { maxByteLength: 24 });
+      const kernel = new Float32Array(rab);
+      kernel.set([1, 2, 3, 4, 5, 6]);
+      return { kernel: { data: kernel, shape: [3, 2] }, shrink: () => rab.resize(4) };
+    };
+    // The bias's data getter runs once the kernel is checked (and copied).
+    const late = shrinkable();
+    const dense = new Dense({ units: 2 });
+    dense.setWeights([late.kernel, { get data() { late.shrink(); return Float32Array.from([0.5, -0.5]); }, shape: [2] }] as never);
+    expectExact(dense.getWeights()[0].data, Float32Array.from([1, 2, 3, 4, 5, 6]), 'kernel');
+    expectExact(dense.call([[1, 1, 1]]).data, Float32Array.from([9.5, 11.5]), 'Dense output');
+    // The list's own getter runs when the list is read, before any check.
+    const early = shrinkable();
+    const list: unknown[] = [early.kernel];
+    Object.defineProperty(list, 1, { enumerable: true, get() { early.shrink(); return [0.5, -0.5]; } });
+    const unbuilt = new Dense({ units: 2 });
+    expect(() => unbuilt.setWeights(list as never)).toThrow('Dense.setWeights kernel: shape [3, 2] needs 6 elements, data has 1');
+    expect(unbuilt.inputDim).toBeUndefined();
+
+    class Lying extends Float32Array {
+      override get length(): number {
+        return 6;
+      }
+    }
+    const layer = new SimpleRNN({ units: 2, inputDim: 3, seed: 1 });
+    const before = layer.getWeights();
+    const lying = () => layer.setWeights([{ data: new Lying(8), shape: [3, 2] }, [[0, 0], [0, 0]], [0, 0]]);
+    expect(lying).toThrow(RangeError);
+    expect(lying).toThrow('SimpleRNN.setWeights kernel: shape [3, 2] needs 6 elements, data has 8');
+    layer.getWeights().forEach((w, i) => expectExact(w.data, before[i].data, `weight ${i}`));
   });
 
   // Was a bug (fixed): batcher.run adds an 'abort' listener to the caller's signal and never
@@ -554,12 +643,13 @@ describe('caller memory: arguments are never written, and later changes to them 
     expect(getEventListeners(controller.signal, 'abort').length).toBe(0);
   });
 
-  // KNOWN BUG (reported): checks read a typed array's .length, copies read its real elements; a
-  // Float32Array subclass whose length getter lies passes the batcher's checks, and the merged
-  // batch then fails for every caller in it, not only the one that sent the bad sequence.
-  it.fails('one bad request does not fail the other requests of its batch', async () => {
-    const createBatcher = (api as unknown as Record<string, unknown>).createBatcher as
-      ((rnn: RNN, o?: unknown) => { run(x: unknown, o?: unknown): Promise<unknown>; close(): Promise<void> }) | undefined;
+  // Was a bug (fixed): checks read a typed array's .length, copies read its real elements; a
+  // Float32Array subclass whose length getter lies passed the batcher's checks, and the merged
+  // batch then failed for every caller in it, not only the one that sent the bad sequence. The
+  // checks now count the elements an array holds, and a request is copied as it is checked.
+  it('one bad request does not fail the other requests of its batch', async () => {
+    const createBatcher = (api as unknown as Record<string, unknown>).createBatcher as ((rnn: RNN, o?: unknown) =>
+      { run(x: unknown, o?: unknown): Promise<{ output: Tensor }>; close(): Promise<void>; readonly pending: number }) | undefined;
     if (!createBatcher) throw new Error('no batcher');
     class Lying extends Float32Array {
       override get length(): number {
@@ -570,8 +660,11 @@ describe('caller memory: arguments are never written, and later changes to them 
     const batcher = createBatcher(rnn, { maxBatchSize: 8, maxDelayMs: 1 });
     const innocent = batcher.run({ data: Float32Array.from([1, 2]), shape: [1, 2] });
     const bad = batcher.run({ data: new Lying(4), shape: [1, 2] });
+    expect(batcher.pending).toBe(1); // refused by run() itself, never queued
     await Promise.allSettled([innocent, bad]);
     await batcher.close();
-    await expect(innocent).resolves.toBeDefined();
+    await expect(bad).rejects.toThrow(RangeError);
+    await expect(bad).rejects.toThrow('sequence: shape [1, 2] needs 2 elements, data has 4');
+    expectExact((await innocent).output.data, rnn.forward([[1, 2]]).output.data, 'the innocent request');
   });
 });

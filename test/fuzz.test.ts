@@ -8,6 +8,8 @@ import {
 import { between, junk, maybe, pick, seeded, type Rng } from './support/fuzz-values';
 
 const ITERATIONS = Number(process.env.VANILLA_RNN_FUZZ_ITERATIONS ?? 1800);
+// A soak (VANILLA_RNN_FUZZ_ITERATIONS=40000) takes longer than vitest's default 5 s per test.
+const TEST_TIMEOUT = Math.max(30_000, ITERATIONS * 2);
 const counts = { calls: 0, worked: 0, threw: 0, byType: {} as Record<string, number> };
 
 function record(outcome: unknown): void {
@@ -105,7 +107,7 @@ describe('fuzz', () => {
         stream.reset(rng() < 0.5 ? undefined : junk(rng) as never);
       });
     }
-  });
+  }, TEST_TIMEOUT);
 
   it('forwardAsync', async () => {
     const rng = seeded(2);
@@ -116,7 +118,7 @@ describe('fuzz', () => {
       if (options && typeof options === 'object' && rng() < 0.1) options.signal = rng() < 0.5 ? AbortSignal.abort() : junk(rng);
       await attemptAsync(() => rnn.forwardAsync(maybe(rng, () => inputFor(rnn, rng)) as never, options as never));
     }
-  });
+  }, TEST_TIMEOUT);
 
   it('the batcher', async () => {
     const rng = seeded(5);
@@ -132,7 +134,7 @@ describe('fuzz', () => {
       await live.close();
       await attemptAsync(() => live.run([[1]]));
     }
-  });
+  }, TEST_TIMEOUT);
 
   it('SimpleRNN and Dense', () => {
     const rng = seeded(3);
@@ -151,7 +153,7 @@ describe('fuzz', () => {
         dense.call(maybe(rng, () => ({ data: new Float32Array(6), shape: [2, 3] })) as never);
       });
     }
-  });
+  }, TEST_TIMEOUT);
 
   it('runtime settings', () => {
     const rng = seeded(4);
@@ -162,5 +164,5 @@ describe('fuzz', () => {
     setNumThreads(threads);
     setKernelPath('auto');
     expect(counts.calls).toBeGreaterThanOrEqual(ITERATIONS >= 1800 ? 10_000 : 0);
-  });
+  }, TEST_TIMEOUT);
 });

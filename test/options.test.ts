@@ -1,6 +1,6 @@
 // Options beyond the fixtures: Gluon names and layout, streaming, Keras layer API, and their errors.
 import { describe, expect, it } from 'vitest';
-import { Dense, RNN, SimpleRNN, type Tensor } from '../lib/index';
+import { createBatcher, Dense, RNN, SimpleRNN, type Tensor } from '../lib/index';
 import { expectClose, expectExact, listFixtures, mulberry32, randomFloat32 } from './support/fixtures';
 import { loadTorchFixture, rnnFromFixture } from './support/torch-fixture';
 
@@ -92,6 +92,19 @@ describe('activation names', () => {
     expect(() => new RNN({ inputSize: 2, hiddenSize: 2, activations: [{ name: 'Elu', alpha: 'x' as never }] })).toThrow('activations[0].alpha: expected a finite number, got x');
   });
 
+  it('names a value that has no string form by its kind, instead of failing to print it', () => {
+    // String() throws for an object without a prototype, and JSON.stringify for a BigInt.
+    const bare = Object.create(null);
+    expect(() => new SimpleRNN({ units: 2, activation: bare })).toThrow(/^activation: unknown activation object; expected one of tanh/);
+    expect(() => new SimpleRNN({ units: 2, activation: 10n as never })).toThrow(/^activation: unknown activation bigint; expected one of tanh/);
+    expect(() => new RNN({ inputSize: 2, hiddenSize: 2, activations: [{ name: 'Elu', alpha: bare }] })).toThrow('activations[0].alpha: expected a finite number, got object');
+    const seed = () => new RNN({ inputSize: 2, hiddenSize: 2, seed: bare });
+    expect(seed).toThrow(TypeError);
+    expect(seed).toThrow('seed: expected an integer in [0, 2^32), got object');
+    expect(() => new RNN({ inputSize: 2, hiddenSize: 2 }).forward([[1, 2]], { lengths: [bare] })).toThrow('lengths[0]: expected an integer in [1, 1] (the sequence length T), got object');
+    expect(() => createBatcher(new RNN({ inputSize: 2, hiddenSize: 2 }), { maxDelayMs: 5n as never })).toThrow('maxDelayMs: expected a non-negative number, got 5n');
+  });
+
   it('takes ONNX names case-insensitively and one activation for both directions', () => {
     const a = new RNN({ inputSize: 2, hiddenSize: 3, bidirectional: true, activations: ['leakyrelu'], seed: 5 });
     const b = new RNN({ inputSize: 2, hiddenSize: 3, bidirectional: true, activations: [{ name: 'LeakyRelu', alpha: 0.01 }, 'LEAKYRELU'], seed: 5 });
@@ -132,9 +145,40 @@ describe('Keras layers API', () => {
     const x = { data: new Float32Array(6), shape: [1, 2, 3] };
     expect(() => layer.call(x, { mask: [[true]] })).toThrow('mask[0]: expected 2 booleans (T), got 1');
     expect(() => layer.call(x, { mask: [[true, 'no']] as never })).toThrow('mask[0][1]: expected a boolean, got no');
+    // forEach skips holes: a hole in the mask once read as false, masking that step out silently.
+    expect(() => layer.call(x, { mask: [[true, , ]] as never })).toThrow('mask[0][1]: expected a boolean, got undefined');
+    expect(() => layer.call({ data: new Float32Array(3), shape: [1, 1, 3] }, { mask: [, ] as never }))
+      .toThrow('mask[0]: expected 1 booleans (T), got undefined');
     expect(() => layer.call(x, { initialState: [[1, 2, 3]] })).toThrow('initialState: expected shape [1, 2], got [1, 3]');
     expect(() => layer.setWeights([new Float32Array(6)])).toThrow('SimpleRNN.setWeights: expected [kernel, recurrent_kernel, bias] (3 arrays), got 1 arrays');
     expect(() => new SimpleRNN({ units: 2 }).getWeights()).toThrow('SimpleRNN.getWeights: the layer is not built yet');
+  });
+
+  it('Dense and SimpleRNN refuse a shape with holes, and a failed first call leaves them unbuilt', () => {
+    // every() and reduce() skip holes: Dense.call once returned a result of shape [undefined, units] here.
+    const dense = new Dense({ units: 2, seed: 1 });
+    const holey = () => dense.call({ data: new Float32Array(3), shape: [, 3] as never });
+    expect(holey).toThrow(TypeError);
+    expect(holey).toThrow('x.shape[0]: expected a non-negative integer, got a hole (the shape array is sparse)');
+    expect(() => dense.call({ data: new Float32Array(0), shape: [2, 0] })).toThrow('x: expected shape [..., in >= 1], got [2, 0]');
+    expect(dense.inputDim).toBeUndefined();
+    expect(dense.call([[1, 2, 3]]).shape).toEqual([1, 2]);
+    expect(dense.inputDim).toBe(3);
+
+    const layer = new SimpleRNN({ units: 2, seed: 1 });
+    expect(() => layer.call({ data: new Float32Array(6), shape: [1, , 3] as never }))
+      .toThrow('x.shape[1]: expected a non-negative integer, got a hole (the shape array is sparse)');
+    expect(() => layer.call({ data: new Float32Array(0), shape: [1, 0, 3] })).toThrow('x: expected shape [N, T >= 1, 3], got [1, 0, 3]');
+    expect(() => layer.call({ data: new Float32Array(3), shape: [1, 1, 3] }, { mask: [[2]] as never })).toThrow('mask[0][0]: expected a boolean, got 2');
+    expect(layer.inputDim).toBeUndefined();
+  });
+
+  it('setWeights takes the input size only from a [in >= 1, units] kernel', () => {
+    expect(() => new Dense({ units: 2 }).setWeights([{ data: new Float32Array(0), shape: [0, 2] }, [0, 0]]))
+      .toThrow('Dense.setWeights kernel: expected an [in >= 1, units] matrix, got shape [0, 2]');
+    expect(() => new SimpleRNN({ units: 2 }).setWeights([[1, 2], [[0, 0], [0, 0]], [0, 0]]))
+      .toThrow('SimpleRNN.setWeights kernel: expected an [in >= 1, units] matrix, got shape [2]');
+    expect(() => new Dense({ units: 2 }).setWeights('w' as never)).toThrow('Dense.setWeights: expected [kernel, bias] (2 arrays), got string');
   });
 
   it('Dense computes act(x kernel + bias) over the last axis, softmax included', () => {

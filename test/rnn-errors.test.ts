@@ -1,6 +1,7 @@
 // Bad input gets a TypeError or RangeError that names the argument, what was expected and what was got.
 import { describe, expect, it } from 'vitest';
 import { RNN } from '../lib/index';
+import { addon } from '../lib/native';
 import { expectExact } from './support/fixtures';
 import { loadTorchFixture, rnnFromFixture } from './support/torch-fixture';
 
@@ -74,9 +75,39 @@ describe('forward errors', () => {
     ['a rank-4 input', { data: new Float32Array(30), shape: [1, 5, 2, 3] }, RangeError, 'got [1, 5, 2, 3]'],
     ['data and shape disagreeing', { data: new Float32Array(29), shape: [5, 2, 3] }, RangeError, 'input: shape [5, 2, 3] needs 30 elements, data has 29'],
     ['an empty sequence', { data: new Float32Array(0), shape: [0, 2, 3] }, RangeError, 'input: the sequence length must be at least 1'],
+    // every() and reduce() skip holes: [5, , 3] once passed the check and reached the addon as "steps: expected a number".
+    ['a shape with a hole', { data: new Float32Array(30), shape: [5, , 3] }, TypeError,
+      'input.shape[1]: expected a non-negative integer, got a hole (the shape array is sparse)'],
+    ['a shape with an undefined', { data: new Float32Array(30), shape: [5, undefined, 3] }, TypeError,
+      'input.shape[1]: expected a non-negative integer, got undefined'],
+    ['a string dimension', { data: new Float32Array(30), shape: [5, '2', 3] }, TypeError, 'input.shape[1]: expected a non-negative integer, got string'],
+    ['a negative dimension', { data: new Float32Array(30), shape: [-5, -2, 3] }, RangeError,
+      'input.shape[0]: expected a non-negative integer (at most 2^53-1), got -5'],
+    ['a fractional dimension', { data: new Float32Array(30), shape: [5, 2, 3.5] }, RangeError,
+      'input.shape[2]: expected a non-negative integer (at most 2^53-1), got 3.5'],
+    ['a dimension past 2^53', { data: new Float32Array(0), shape: [0, 2 ** 53, 3] }, RangeError,
+      'input.shape[1]: expected a non-negative integer (at most 2^53-1), got 9007199254740992'],
+    ['a shape that is a string', { data: new Float32Array(30), shape: '5,2,3' }, TypeError,
+      'input.shape: expected an array of non-negative integers, got string'],
+    ['an array-like shape', { data: new Float32Array(30), shape: { length: 3, 0: 5, 1: 2, 2: 3 } }, TypeError,
+      'input.shape: expected an array of non-negative integers, got object'],
+    ['a typed-array shape', { data: new Float32Array(30), shape: Int32Array.from([5, 2, 3]) }, TypeError,
+      'input.shape: expected an array of non-negative integers, got Int32Array'],
+    ['an empty batch of sequences longer than the kernel takes', { data: new Float32Array(0), shape: [2 ** 31, 0, 3] }, RangeError,
+      'input: shape [2147483648, 0, 3] has a sequence length or batch above 2^31-1, the most the kernel takes'],
   ])('refuses %s', (_what, input, type, message) => {
     expect(() => rnn.forward(input as never)).toThrow(type);
     expect(() => rnn.forward(input as never)).toThrow(message);
+  });
+
+  it('reads a shape\'s length once: a proxy whose length changes between reads is checked as first read', () => {
+    let reads = 0;
+    const shape = new Proxy([5, 2, 3], { get: (target, key) => (key === 'length' ? (++reads === 1 ? 3 : 2) : Reflect.get(target, key)) });
+    const result = rnn.forward({ data: x.data, shape });
+    expect(result.output.shape).toEqual([5, 2, 4]);
+    expectExact(result.output.data, rnn.forward(x).output.data, 'output');
+    const short = new Proxy([5, 2, 3], { get: (target, key) => (key === 'length' ? 2 : Reflect.get(target, key)) });
+    expect(() => rnn.forward({ data: x.data, shape: short })).toThrow('input: shape [5, 2] needs 10 elements, data has 30');
   });
 
   it('refuses h0 of the wrong shape', () => {
@@ -116,5 +147,66 @@ describe('forward errors', () => {
 
   it('refuses unknown options', () => {
     expect(() => rnn.forward(x, { hx: null } as never)).toThrow("forward options: unknown option 'hx'");
+  });
+});
+
+describe('typed arrays are judged by the elements they hold, not by their properties', () => {
+  const fixture = loadTorchFixture('with_h0.json'); // D = 3, H = 4, T = 5, B = 2
+  const rnn = rnnFromFixture(fixture);
+  const x = fixture.input;
+  /** A Float32Array of `real` elements whose length property says `claimed`. */
+  const lying = (real: number, claimed: number, from?: Float32Array) => {
+    const array = new (class extends Float32Array {
+      override get length(): number {
+        return claimed;
+      }
+    })(real);
+    if (from) array.set(from);
+    return array;
+  };
+
+  it('an input whose length lies is refused with the count it really holds, by forward and forwardAsync', async () => {
+    const input = { data: lying(31, 30), shape: [5, 2, 3] };
+    expect(() => rnn.forward(input)).toThrow(RangeError);
+    expect(() => rnn.forward(input)).toThrow('input: shape [5, 2, 3] needs 30 elements, data has 31');
+    await expect(rnn.forwardAsync(input)).rejects.toThrow('input: shape [5, 2, 3] needs 30 elements, data has 31');
+    expect(() => rnn.forward(x, { h0: lying(7, 8) })).toThrow('h0: expected shape [1, 2, 4], got a Float32Array of 7 elements (needs 8)');
+  });
+
+  it('a subclass holding the right elements works, and the result is the plain input\'s', async () => {
+    const input = { data: lying(30, 29, x.data as Float32Array), shape: [5, 2, 3] };
+    const expected = rnn.forward(x);
+    expectExact(rnn.forward(input).output.data, expected.output.data, 'forward');
+    expectExact((await rnn.forwardAsync(input)).output.data, expected.output.data, 'forwardAsync');
+  });
+
+  it('an out buffer must hold the right elements and say so, as the result hands it back', () => {
+    expect(() => rnn.forward(x, { out: { output: lying(41, 40) } })).toThrow('out.output: expected a Float32Array of 40 elements, got 41');
+    const liar = () => rnn.forward(x, { out: { output: lying(40, 39) } });
+    expect(liar).toThrow(TypeError);
+    expect(liar).toThrow('out.output: its length property says 39, but it holds 40 elements');
+  });
+
+  it('an object that only inherits from Float32Array is not one', () => {
+    const fake = () => rnn.forward({ data: Object.create(Float32Array.prototype), shape: [5, 2, 3] });
+    expect(fake).toThrow(TypeError);
+    expect(fake).toThrow('input.data: expected a Float32Array, got an object that inherits from Float32Array but is none');
+  });
+
+  it('lengths given as a typed array are counted by the elements it holds', () => {
+    const lengths = new (class extends Int32Array {
+      override get length(): number {
+        return 2;
+      }
+    })([5, 5, 5]);
+    expect(() => rnn.forward(x, { lengths })).toThrow('lengths: expected 2 lengths (one per sequence), got 3');
+  });
+
+  it('the addon checks the elements a typed array holds, not its length property', () => {
+    const native = new addon.NativeRnn({ inputSize: 3, hiddenSize: 4, numLayers: 1, direction: 0,
+      activations: [{ kind: 0, alpha: 0, beta: 0 }], clip: Infinity, outputsInProcessingOrder: false });
+    const call = () => native.forward(lying(29, 30), 5, 2, false, null, null, null, new Float32Array(40), new Float32Array(8));
+    expect(call).toThrow(RangeError);
+    expect(call).toThrow('input: expected 30 elements, got 29');
   });
 });

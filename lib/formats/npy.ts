@@ -1,6 +1,6 @@
 // NumPy .npy files (format versions 1.0, 2.0 and 3.0): read into float32 tensors, write float32.
 import { writeFileSync } from 'node:fs';
-import { formatShape, toTensor, type Tensor, type TensorLike } from '../tensor';
+import { formatShape, formatValue, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { decodeToFloat32, float32Bytes, ITEM_SIZES, type NumberKind } from './bytes';
 import { checkDim, checkedByteLength } from './checked';
 import { parseHeaderDict, type HeaderValue } from './npy-header';
@@ -125,6 +125,6 @@ export function encodeNpy(tensor: TensorLike): Uint8Array {
 
 /** Writes a tensor as a version 1.0 '<f4' .npy file. */
 export function writeNpy(path: string, tensor: TensorLike): void {
-  if (typeof path !== 'string' || path === '') throw new TypeError(`writeNpy: expected a file path, got ${String(path)}`);
+  if (typeof path !== 'string' || path === '') throw new TypeError(`writeNpy: expected a file path, got ${formatValue(path)}`);
   writeFileSync(path, encodeNpy(tensor));
 }

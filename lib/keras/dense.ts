@@ -3,9 +3,9 @@ import { kerasActivation } from '../activations';
 import { addon } from '../native';
 import { checkOptionsObject, oneOf, optionalBoolean, positiveInteger } from '../options';
 import { randomSeed } from '../random';
-import { formatShape, toTensor, type Tensor, type TensorLike } from '../tensor';
+import { formatShape, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { glorotUniform, seededUniform } from './initializers';
-import { checkWeightList } from './weights';
+import { copyWeightList } from './weights';
 
 export type DenseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
 
@@ -16,6 +16,11 @@ export interface DenseOptions {
   /** The input feature size, to build the layer before the first call. */
   inputDim?: number;
   seed?: number;
+}
+
+interface DenseWeights {
+  kernel: Float32Array;
+  bias: Float32Array | null;
 }
 
 const ACTIVATIONS: DenseActivation[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
@@ -35,7 +40,10 @@ export class Dense {
     this.activation = oneOf(o.activation, ACTIVATIONS, 'linear', 'activation');
     this.useBias = optionalBoolean(o.useBias, true, 'useBias');
     this.seed = o.seed === undefined ? randomSeed() : (o.seed as number);
-    if (o.inputDim !== undefined) this.build(positiveInteger(o.inputDim, 'inputDim'));
+    if (o.inputDim !== undefined) {
+      const inDim = positiveInteger(o.inputDim, 'inputDim');
+      this.build(inDim, this.initialWeights(inDim));
+    }
   }
 
   get inputDim(): number | undefined {
@@ -44,14 +52,10 @@ export class Dense {
 
   /** Keras order: kernel [in, units], bias [units]. */
   setWeights(weights: Array<TensorLike | Float32Array>): void {
-    const first = Array.isArray(weights) && weights.length > 0 ? weights[0] : undefined;
-    const inDim = this.inputDim ?? (first instanceof Float32Array ? undefined : toTensor(first, 'Dense.setWeights kernel').shape[0]);
-    if (inDim === undefined) throw new RangeError('Dense.setWeights: a bare Float32Array kernel needs inputDim to know its shape');
-    const shapes = this.useBias ? [[inDim, this.units], [this.units]] : [[inDim, this.units]];
-    const [kernel, bias] = checkWeightList(weights, shapes, ['kernel', 'bias'].slice(0, shapes.length), 'Dense');
-    this.in = inDim;
-    this.kernel = Float32Array.from(kernel);
-    this.bias = bias ? Float32Array.from(bias) : null;
+    const names = this.useBias ? ['kernel', 'bias'] : ['kernel'];
+    const { inputDim, copies: [kernel, bias] } = copyWeightList(weights, names, 'Dense', this.inputDim,
+      (inDim) => [[inDim, this.units], [this.units]]);
+    this.build(inputDim, { kernel, bias: bias ?? null });
   }
 
   getWeights(): Tensor[] {
@@ -64,21 +68,36 @@ export class Dense {
   /** x [..., in] -> [..., units]. */
   call(input: TensorLike): Tensor {
     const x = toTensor(input, 'x');
-    const inDim = x.shape[x.shape.length - 1];
-    if (x.shape.length === 0) throw new RangeError('x: expected shape [..., in], got a scalar');
-    if (!this.kernel) this.build(inDim);
-    if (inDim !== this.in) throw new RangeError(`x: expected shape [..., ${this.in}], got ${formatShape(x.shape)}`);
-    const rows = x.data.length / this.in;
+    const inDim = this.checkInputShape(x.shape);
+    // Keras builds the layer on its first call; a first call that fails leaves it unbuilt.
+    const weights = this.kernel ? { kernel: this.kernel, bias: this.bias } : this.initialWeights(inDim);
+    const rows = sizeOf(x.shape.slice(0, -1));
     const output = new Float32Array(rows * this.units);
     const softmax = this.activation === 'softmax';
     const act = softmax ? { kind: 0, alpha: 0, beta: 0 } : kerasActivation(this.activation, 'activation');
-    addon.dense(x.data, rows, this.in, this.kernel!, this.bias, this.units, softmax ? 'softmax' : act.kind, act.alpha, act.beta, output);
+    addon.dense(x.data, rows, inDim, weights.kernel, weights.bias, this.units, softmax ? 'softmax' : act.kind, act.alpha, act.beta, output);
+    if (!this.kernel) this.build(inDim, weights);
     return { data: output, shape: [...x.shape.slice(0, -1), this.units] };
   }
 
-  private build(inDim: number): void {
+  /** The feature size of x [..., in]: at least 1, and the layer's own once it is built. */
+  private checkInputShape(shape: number[]): number {
+    if (shape.length === 0) throw new RangeError('x: expected shape [..., in], got a scalar');
+    const inDim = shape[shape.length - 1];
+    if (this.kernel ? inDim !== this.in : inDim === 0) {
+      throw new RangeError(`x: expected shape [..., ${this.kernel ? this.in : 'in >= 1'}], got ${formatShape(shape)}`);
+    }
+    return inDim;
+  }
+
+  /** Keras' initial weights for inputs of `inDim` features. */
+  private initialWeights(inDim: number): DenseWeights {
+    return { kernel: glorotUniform(inDim, this.units, seededUniform(this.seed)), bias: this.useBias ? new Float32Array(this.units) : null };
+  }
+
+  private build(inDim: number, weights: DenseWeights): void {
     this.in = inDim;
-    this.kernel = glorotUniform(inDim, this.units, seededUniform(this.seed));
-    this.bias = this.useBias ? new Float32Array(this.units) : null;
+    this.kernel = weights.kernel;
+    this.bias = weights.bias;
   }
 }

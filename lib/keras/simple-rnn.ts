@@ -3,10 +3,11 @@ import { kerasActivation } from '../activations';
 import type { NativeActivation } from '../native';
 import { checkOptionsObject, optionalBoolean, positiveInteger } from '../options';
 import { randomSeed } from '../random';
-import { RNN, type NativeCall } from '../rnn';
-import { describe, formatShape, isDetached, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
+import { checkSequenceSize, RNN, type NativeCall } from '../rnn';
+import { describe, formatShape, formatValue, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
+import { isDetached, isUint8Array, realLength } from '../typed-arrays';
 import { glorotUniform, orthogonal, seededUniform } from './initializers';
-import { checkWeightList, tensor, transpose } from './weights';
+import { copyWeightList, tensor, transpose } from './weights';
 
 export interface SimpleRNNOptions {
   units: number;
@@ -31,21 +32,25 @@ export interface SimpleRNNCallOptions {
 const OPTIONS = ['units', 'activation', 'useBias', 'returnSequences', 'returnState', 'goBackwards', 'inputDim', 'seed'];
 
 function maskFrom(value: unknown, batch: number, steps: number): Uint8Array {
-  if (value instanceof Uint8Array) {
+  if (isUint8Array(value)) {
     if (isDetached(value)) throw new TypeError('mask: the ArrayBuffer is detached (transferred)');
-    if (value.length !== batch * steps) throw new RangeError(`mask: expected ${batch * steps} entries ([N, T] = [${batch}, ${steps}]), got ${value.length}`);
+    const length = realLength(value);
+    if (length !== batch * steps) throw new RangeError(`mask: expected ${batch * steps} entries ([N, T] = [${batch}, ${steps}]), got ${length}`);
     return value;
   }
   if (!Array.isArray(value)) throw new TypeError(`mask: expected [N, T] nested arrays of booleans or a Uint8Array, got ${describe(value)}`);
   if (value.length !== batch) throw new RangeError(`mask: expected ${batch} rows (N), got ${value.length}`);
   const mask = new Uint8Array(batch * steps);
-  value.forEach((row: unknown, n) => {
+  // Index loops, not forEach: forEach skips the holes of a sparse array, which would read as false.
+  for (let n = 0; n < batch; n++) {
+    const row: unknown = value[n];
     if (!Array.isArray(row) || row.length !== steps) throw new RangeError(`mask[${n}]: expected ${steps} booleans (T), got ${Array.isArray(row) ? row.length : describe(row)}`);
-    row.forEach((v: unknown, t) => {
-      if (typeof v !== 'boolean' && v !== 0 && v !== 1) throw new TypeError(`mask[${n}][${t}]: expected a boolean, got ${String(v)}`);
+    for (let t = 0; t < steps; t++) {
+      const v: unknown = row[t];
+      if (typeof v !== 'boolean' && v !== 0 && v !== 1) throw new TypeError(`mask[${n}][${t}]: expected a boolean, got ${formatValue(v)}`);
       mask[n * steps + t] = v ? 1 : 0;
-    });
-  });
+    }
+  }
   return mask;
 }
 
@@ -63,14 +68,14 @@ export class SimpleRNN {
   constructor(options: SimpleRNNOptions) {
     const o = checkOptionsObject(options, OPTIONS, 'SimpleRNN options');
     this.units = positiveInteger(o.units, 'units');
-    this.activation = o.activation === undefined ? 'tanh' : String(o.activation);
     this.kernelActivation = kerasActivation(o.activation ?? 'tanh', 'activation');
+    this.activation = (o.activation ?? 'tanh') as string; // a known name, once kerasActivation accepted it
     this.useBias = optionalBoolean(o.useBias, true, 'useBias');
     this.returnSequences = optionalBoolean(o.returnSequences, false, 'returnSequences');
     this.returnState = optionalBoolean(o.returnState, false, 'returnState');
     this.goBackwards = optionalBoolean(o.goBackwards, false, 'goBackwards');
     this.seed = o.seed === undefined ? randomSeed() : (o.seed as number);
-    if (o.inputDim !== undefined) this.build(positiveInteger(o.inputDim, 'inputDim'));
+    if (o.inputDim !== undefined) this.rnn = this.initialRnn(positiveInteger(o.inputDim, 'inputDim'));
   }
 
   /** The input feature size, once known (from inputDim, setWeights or the first call). */
@@ -80,14 +85,11 @@ export class SimpleRNN {
 
   /** Keras get_weights() order: kernel [D, units], recurrent_kernel [units, units], bias [units]. */
   setWeights(weights: Array<TensorLike | Float32Array>): void {
-    const first = Array.isArray(weights) && weights.length > 0 ? weights[0] : undefined;
-    const d = this.inputDim ?? (first instanceof Float32Array ? undefined : toTensor(first, 'SimpleRNN.setWeights kernel').shape[0]);
-    if (d === undefined) throw new RangeError('SimpleRNN.setWeights: a bare Float32Array kernel needs inputDim to know its shape');
     const u = this.units;
-    const shapes = this.useBias ? [[d, u], [u, u], [u]] : [[d, u], [u, u]];
-    const names = ['kernel', 'recurrent_kernel', 'bias'].slice(0, shapes.length);
-    const [kernel, recurrent, bias] = checkWeightList(weights, shapes, names, 'SimpleRNN');
-    this.loadKerasWeights(d, kernel, recurrent, bias);
+    const names = this.useBias ? ['kernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrent_kernel'];
+    const { inputDim, copies: [kernel, recurrent, bias] } = copyWeightList(weights, names, 'SimpleRNN', this.inputDim,
+      (d) => [[d, u], [u, u], [u]]);
+    this.rnn = this.kerasRnn(inputDim, kernel, recurrent, bias);
   }
 
   getWeights(): Tensor[] {
@@ -104,13 +106,9 @@ export class SimpleRNN {
   call(input: TensorLike, options?: SimpleRNNCallOptions): { output: Tensor; state?: Tensor } {
     const o = checkOptionsObject(options, ['initialState', 'mask'], 'SimpleRNN.call options');
     const x = toTensor(input, 'x');
-    if (x.shape.length !== 3) throw new RangeError(`x: expected shape [N, T, D], got ${formatShape(x.shape)}`);
-    const [batch, steps, d] = x.shape;
-    if (!this.rnn) this.build(d);
-    const rnn = this.built('call');
-    if (d !== rnn.config.inputSize || steps === 0) {
-      throw new RangeError(`x: expected shape [N, T >= 1, ${rnn.config.inputSize}], got ${formatShape(x.shape)}`);
-    }
+    const [batch, steps, d] = this.checkInputShape(x.shape);
+    // Keras builds the layer on its first call; a first call that fails leaves it unbuilt.
+    const rnn = this.rnn ?? this.initialRnn(d);
     const call: NativeCall = {
       input: x.data, steps, batch, batchFirst: true,
       h0: this.initialState(o.initialState, batch),
@@ -120,8 +118,19 @@ export class SimpleRNN {
       hn: new Float32Array(batch * this.units),
     };
     rnn.run(call);
+    this.rnn = rnn;
     const output = this.returnSequences ? tensor(call.output, [batch, steps, this.units]) : this.lastStep(call.output, batch, steps);
     return this.returnState ? { output, state: tensor(call.hn, [batch, this.units]) } : { output };
+  }
+
+  private checkInputShape(shape: number[]): number[] {
+    if (shape.length !== 3) throw new RangeError(`x: expected shape [N, T, D], got ${formatShape(shape)}`);
+    const known = this.inputDim;
+    if (shape[1] === 0 || shape[2] === 0 || (known !== undefined && shape[2] !== known)) {
+      throw new RangeError(`x: expected shape [N, T >= 1, ${known ?? (shape[2] || 'D >= 1')}], got ${formatShape(shape)}`);
+    }
+    checkSequenceSize(shape[1], shape[0], shape, 'x');
+    return shape;
   }
 
   private initialState(value: unknown, batch: number): Float32Array | null {
@@ -138,20 +147,21 @@ export class SimpleRNN {
     return tensor(last, [batch, u]);
   }
 
-  private build(inputDim: number): void {
+  /** Keras' initial weights for inputs of `inputDim` features. */
+  private initialRnn(inputDim: number): RNN {
     const uniform = seededUniform(this.seed);
     const u = this.units;
-    this.loadKerasWeights(inputDim, glorotUniform(inputDim, u, uniform), orthogonal(u, uniform), this.useBias ? new Float32Array(u) : undefined);
+    return this.kerasRnn(inputDim, glorotUniform(inputDim, u, uniform), orthogonal(u, uniform), this.useBias ? new Float32Array(u) : undefined);
   }
 
-  private loadKerasWeights(d: number, kernel: Float32Array, recurrent: Float32Array, bias: Float32Array | undefined): void {
+  private kerasRnn(d: number, kernel: Float32Array, recurrent: Float32Array, bias: Float32Array | undefined): RNN {
     const u = this.units;
     const rnn = new RNN({ inputSize: d, hiddenSize: u, bias: this.useBias, direction: this.goBackwards ? 'reverse' : 'forward', seed: 0 },
       { activations: [this.kernelActivation], outputsInProcessingOrder: this.goBackwards });
     const dict: Record<string, Float32Array> = { weight_ih_l0: transpose(kernel, d, u), weight_hh_l0: transpose(recurrent, u, u) };
     if (bias) Object.assign(dict, { bias_ih_l0: bias, bias_hh_l0: new Float32Array(u) });
     rnn.loadStateDict(dict);
-    this.rnn = rnn;
+    return rnn;
   }
 
   private built(method: string): RNN {

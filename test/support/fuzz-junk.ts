@@ -47,16 +47,6 @@ class LyingFloat32Array extends Float32Array {
   }
 }
 
-/** True for a lyingFloat32() array, or a { data } holding one. */
-export function isLying(value: unknown): boolean {
-  try {
-    return value instanceof LyingFloat32Array || (typeof value === 'object' && value !== null
-      && Object.getOwnPropertyDescriptor(value, 'data')?.value instanceof LyingFloat32Array);
-  } catch {
-    return false;
-  }
-}
-
 export function lyingFloat32(real: number, claimed: number): Float32Array {
   const array = new LyingFloat32Array(real);
   array.fakeLength = claimed;

@@ -1,6 +1,7 @@
 // Feeds to interpreter values: float inputs as float32 tensors, integer inputs (sequence_lens) from
 // numbers or any integer typed array, each checked against the graph's declared type and shape.
 import { toTensor } from '../../tensor';
+import { realLength, typedArrayKind } from '../../typed-arrays';
 import { checkDeclaredShape } from '../feeds';
 import type { GraphValue } from './graph';
 import { FLOAT, isFloatType, typeName, type Value } from './value';
@@ -10,16 +11,22 @@ type IntegerArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Arr
 function integerTypedData(value: unknown): { data: IntegerArray; shape: unknown } | null {
   if (typeof value !== 'object' || value === null || !('data' in value) || !('shape' in value)) return null;
   const { data, shape } = value as { data: unknown; shape: unknown };
-  const integer = ArrayBuffer.isView(data) && !(data instanceof Float32Array) && !(data instanceof Float64Array) && !(data instanceof DataView);
+  const kind = typedArrayKind(data);
+  const integer = kind !== undefined && kind !== 'Float32Array' && kind !== 'Float64Array';
   return integer ? { data: data as IntegerArray, shape } : null;
+}
+
+// Read by index up to the real length: a subclass may fake .length or its iterator.
+function elementsOf(data: IntegerArray): number[] {
+  return Array.from({ length: realLength(data) }, (_, i) => Number(data[i]));
 }
 
 function integerValue(name: string, given: unknown, dtype: number): Value {
   const typed = integerTypedData(given);
   const tensor = typed
-    ? toTensor({ data: new Float32Array(typed.data.length), shape: typed.shape }, name) // checks the shape against the length
+    ? toTensor({ data: new Float32Array(realLength(typed.data)), shape: typed.shape }, name) // checks the shape against the length
     : toTensor(given, name);
-  const numbers = typed ? Array.from(typed.data as ArrayLike<number | bigint>, Number) : Array.from(tensor.data);
+  const numbers = typed ? elementsOf(typed.data) : Array.from(tensor.data);
   const bad = numbers.findIndex((v) => !Number.isInteger(v));
   if (bad >= 0) throw new TypeError(`input '${name}': ${typeName(dtype)} input needs integers, element ${bad} is ${numbers[bad]}`);
   return { dtype, shape: tensor.shape, data: Float64Array.from(numbers) };
