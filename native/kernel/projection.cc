@@ -53,13 +53,22 @@ void ProjectRows(const ProjectionArgs& a, std::size_t first_row, std::size_t row
 // A sequence projected on its own (lengths given, or a single sequence) is cut into at most
 // kChunksPerSequence pieces whose size follows its length alone. So a sequence gets the same GEMM
 // calls, hence the same bits, whether it runs alone or inside a batch with lengths (the dynamic
-// batcher relies on this), and the work follows the sum of the lengths.
+// batcher relies on this), and the work follows the sum of the lengths. The first piece is short:
+// the recurrence waits for it alone while other threads project the rest.
 constexpr std::size_t kChunksPerSequence = 4;
+constexpr std::size_t kLeadSteps = 16;
 
-std::size_t SequenceChunk(std::size_t length) {
+struct SequenceChunking {
+  std::size_t lead;   // steps in the first piece
+  std::size_t piece;  // steps in each later piece (the last may be shorter)
+};
+
+SequenceChunking ChunkingOf(std::size_t length) {
   constexpr std::size_t kMin = 32;
-  const std::size_t quarter = (length + kChunksPerSequence - 1) / kChunksPerSequence;
-  return std::max(kMin, (quarter + kMin - 1) / kMin * kMin);
+  const std::size_t lead = std::min(length, kLeadSteps);
+  const std::size_t rest = length - lead;
+  const std::size_t third = (rest + kChunksPerSequence - 2) / (kChunksPerSequence - 1);
+  return {lead, std::max(kMin, (third + kMin - 1) / kMin * kMin)};
 }
 
 bool PerSequence(const ProjectionArgs& a) { return a.lengths != nullptr || a.layout.batch == 1; }
@@ -78,9 +87,11 @@ struct SequenceSteps {
 SequenceSteps StepsOfTask(const ProjectionArgs& a, std::size_t task) {
   const std::size_t b = task / kChunksPerSequence;
   const std::size_t length = SequenceLength(a, b);
-  const std::size_t chunk = SequenceChunk(length);
-  const std::size_t first = (task % kChunksPerSequence) * chunk;
-  return {b, length, first, first >= length ? 0 : std::min(chunk, length - first)};
+  const SequenceChunking chunking = ChunkingOf(length);
+  const std::size_t piece = task % kChunksPerSequence;
+  if (piece == 0) return {b, length, 0, chunking.lead};
+  const std::size_t first = chunking.lead + (piece - 1) * chunking.piece;
+  return {b, length, first, first >= length ? 0 : std::min(chunking.piece, length - first)};
 }
 
 struct RowRange {
