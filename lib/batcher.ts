@@ -1,9 +1,16 @@
 // Dynamic batching: concurrent single-sequence requests merged into one forwardAsync call with
 // `lengths`. A sequence inside a batch with lengths gets exactly the bits it gets alone, so each
 // caller receives what an unbatched forward of its sequence returns.
+//
+// The per-request cost is kept to copies and views: inputs are staged in one reused buffer, the
+// kernel writes into reused shared memory, and the results of a batch are views of one buffer (as
+// Node's pooled Buffers are views of a shared slab), since allocating a typed array per request costs
+// more than a short request's work.
+import { BatchOutputPool } from './batching/shared-buffers';
+import { InputStaging, type Staged } from './batching/staging';
 import { checkOptionsObject, positiveInteger } from './options';
 import type { RNN, RNNOutput } from './rnn';
-import { copyOfShape, formatShape, formatValue, toOwnedTensor, type Tensor, type TensorLike } from './tensor';
+import { copyOfShape, formatShape, formatValue, sizeOf, toTensor, type TensorLike } from './tensor';
 
 export interface BatcherOptions {
   /** The most sequences merged into one call (default 64). */
@@ -28,7 +35,9 @@ export interface Batcher {
 }
 
 interface Request {
-  x: Tensor;
+  /** The sequence's values in the staging buffer; steps = staged.length / D. */
+  staged: Staged;
+  steps: number;
   h0: Float32Array | null;
   signal?: AbortSignal;
   onAbort?: () => void;
@@ -49,6 +58,9 @@ class DynamicBatcher implements Batcher {
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
+  private mergedInput = new Float32Array(0);
+  private readonly staging = new InputStaging();
+  private readonly outputPool = new BatchOutputPool();
 
   constructor(private readonly rnn: RNN, options?: BatcherOptions) {
     const o = checkOptionsObject(options, ['maxBatchSize', 'maxDelayMs'], 'createBatcher options');
@@ -89,17 +101,24 @@ class DynamicBatcher implements Batcher {
     // Copied as they are checked: the caller may reuse its buffers as soon as run() returns (as with
     // forwardAsync), and the merged batch must get exactly what was checked, or one bad request
     // would fail every request merged with it.
-    const x = toOwnedTensor(sequence, 'sequence');
+    const x = toTensor(sequence, 'sequence');
     const d = this.rnn.config.inputSize;
     if (x.shape.length !== 2 || x.shape[1] !== d || x.shape[0] === 0) {
       throw new RangeError(`sequence: expected shape [T >= 1, ${d}], got ${formatShape(x.shape)}`);
     }
-    const h0 = o.h0 === undefined || o.h0 === null ? null
-      : copyOfShape(o.h0, [this.stateRows, this.rnn.config.hiddenSize], 'h0');
-    const signal = o.signal as AbortSignal | undefined;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('signal: expected an AbortSignal');
-    signal?.throwIfAborted();
-    return { x, h0, signal, resolve: () => {}, reject: () => {}, settled: false };
+    // Staged before the options are read (their getters could change the caller's buffer).
+    const staged = this.staging.add(x.data);
+    try {
+      const h0 = o.h0 === undefined || o.h0 === null ? null
+        : copyOfShape(o.h0, [this.stateRows, this.rnn.config.hiddenSize], 'h0');
+      const signal = o.signal as AbortSignal | undefined;
+      if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal: expected an AbortSignal, got ${formatValue(signal)}`);
+      signal?.throwIfAborted();
+      return { staged, steps: x.shape[0], h0, signal, resolve: () => {}, reject: () => {}, settled: false };
+    } catch (error) {
+      this.staging.removeLast(staged);
+      throw error;
+    }
   }
 
   private enqueue(request: Request): void {
@@ -125,32 +144,42 @@ class DynamicBatcher implements Batcher {
     this.timer = null;
     const batch = this.queue.splice(0, this.maxBatchSize).filter((request) => !request.settled);
     if (this.queue.length > 0 && !this.closed) this.timer = setTimeout(() => this.flush(), this.maxDelayMs);
-    if (batch.length === 0) return;
-    const done = this.dispatch(batch).finally(() => this.inFlight.delete(done));
-    this.inFlight.add(done);
+    if (batch.length > 0) {
+      // dispatch merges the batch's inputs before its first await; then their staging can go.
+      const done = this.dispatch(batch).finally(() => this.inFlight.delete(done));
+      this.inFlight.add(done);
+    }
+    this.staging.keepOnly(this.queue.map((request) => request.staged));
   }
 
   // The batch runs batch-first whatever the model's layout: each request's input and output are then
   // one contiguous block, copied in one go (time-major would take a copy per step and request).
   private async dispatch(batch: Request[]): Promise<void> {
+    const outputs = this.outputPool.take();
     try {
-      const lengths = Int32Array.from(batch, (request) => request.x.shape[0]);
+      const lengths = Int32Array.from(batch, (request) => request.steps);
       const steps = Math.max(...lengths);
       const width = this.rnn.numDirections * this.rnn.config.hiddenSize;
       const call = { input: this.mergeInputs(batch, steps), steps, batch: batch.length, batchFirst: true, h0: this.mergeStates(batch), lengths, mask: null };
       const shapes = { output: [batch.length, steps, width], hn: [this.stateRows, batch.length, this.rnn.config.hiddenSize] };
-      const result = await this.rnn.runAsync(call, shapes);
-      batch.forEach((request, b) => this.settle(request, () => request.resolve(this.split(result, b, lengths[b], batch.length))));
+      const out = { output: outputs.output.view(sizeOf(shapes.output)), hn: outputs.hn.view(sizeOf(shapes.hn)) };
+      const results = this.split(await this.rnn.runAsync(call, shapes, { out }), lengths);
+      batch.forEach((request, b) => this.settle(request, () => request.resolve(results[b])));
     } catch (error) {
       for (const request of batch) this.settle(request, () => request.reject(error));
+    } finally {
+      this.outputPool.give(outputs);
     }
   }
 
-  // [B, T, D], zero-padded past each sequence's length.
+  // [B, T, D]. forwardAsync copies its input when called, so one buffer serves every batch; rows past
+  // a sequence's length hold an earlier batch's values, which a call with lengths never reads.
   private mergeInputs(batch: Request[], steps: number): Float32Array {
     const d = this.rnn.config.inputSize;
-    const data = new Float32Array(steps * batch.length * d);
-    batch.forEach(({ x }, b) => data.set(x.data, b * steps * d));
+    const size = steps * batch.length * d;
+    if (this.mergedInput.length < size) this.mergedInput = new Float32Array(size);
+    const data = this.mergedInput.subarray(0, size);
+    batch.forEach((request, b) => data.set(this.staging.view(request.staged), b * steps * d));
     return data;
   }
 
@@ -167,13 +196,25 @@ class DynamicBatcher implements Batcher {
     return data;
   }
 
-  private split(result: RNNOutput, b: number, length: number, count: number): RNNOutput {
+  // Each request's output rows and state, copied out of the shared memory into one new buffer, of
+  // which each result is a view: [output of request 0, its hn, output of request 1, ...].
+  private split(result: RNNOutput, lengths: Int32Array): RNNOutput[] {
     const width = this.rnn.numDirections * this.rnn.config.hiddenSize;
     const h = this.rnn.config.hiddenSize;
-    const steps = result.output.shape[1];
-    const output = result.output.data.slice(b * steps * width, (b * steps + length) * width);
-    const hn = new Float32Array(this.stateRows * h);
-    for (let row = 0; row < this.stateRows; row++) hn.set(result.hn.data.subarray((row * count + b) * h, (row * count + b + 1) * h), row * h);
-    return { output: { data: output, shape: [length, width] }, hn: { data: hn, shape: [this.stateRows, h] } };
+    const [count, steps] = result.output.shape;
+    const stateSize = this.stateRows * h;
+    const all = new Float32Array(lengths.reduce((sum, length) => sum + length * width + stateSize, 0));
+    const results: RNNOutput[] = [];
+    let at = 0;
+    for (let b = 0; b < count; b++) {
+      const outputSize = lengths[b] * width;
+      const output = all.subarray(at, at + outputSize);
+      output.set(result.output.data.subarray(b * steps * width, b * steps * width + outputSize));
+      const hn = all.subarray(at + outputSize, at + outputSize + stateSize);
+      for (let row = 0; row < this.stateRows; row++) hn.set(result.hn.data.subarray((row * count + b) * h, (row * count + b + 1) * h), row * h);
+      at += outputSize + stateSize;
+      results.push({ output: { data: output, shape: [lengths[b], width] }, hn: { data: hn, shape: [this.stateRows, h] } });
+    }
+    return results;
   }
 }

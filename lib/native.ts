@@ -24,10 +24,14 @@ export interface NativeRnn {
     bIh: Float32Array | null, bHh: Float32Array | null): void;
   forward(input: Float32Array, steps: number, batch: number, batchFirst: boolean, h0: Float32Array | null,
     lengths: Int32Array | null, mask: Uint8Array | null, output: Float32Array, hn: Float32Array): void;
-  /** Copies the inputs, queues the work on the libuv pool; returns a function that cancels work not yet started. */
+  /**
+   * Copies the inputs, queues the work on the libuv pool; returns a function that cancels work not yet
+   * started. The results go to output and hn (over a SharedArrayBuffer), or to new ArrayBuffers when both are null.
+   */
   forwardAsync(input: Float32Array, steps: number, batch: number, batchFirst: boolean, h0: Float32Array | null,
     lengths: Int32Array | null, mask: Uint8Array | null,
-    callback: (error: Error | null, output: ArrayBuffer, hn: ArrayBuffer, cancelled: boolean) => void): () => void;
+    callback: (error: Error | null, output: ArrayBuffer | Float32Array, hn: ArrayBuffer | Float32Array, cancelled: boolean) => void,
+    output: Float32Array | null, hn: Float32Array | null): () => void;
 }
 
 interface Addon {

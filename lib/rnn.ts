@@ -9,7 +9,7 @@ import { RNNStream, type StreamOptions } from './stream';
 import {
   checkFloat32Array, copyOfShape, describe, formatShape, formatValue, sizeOf, toTensor, toTensorOfShape, type Tensor, type TensorLike,
 } from './tensor';
-import { isDetached, realLength, typedArrayKind, type TypedArray } from './typed-arrays';
+import { isDetached, isShared, realLength, typedArrayKind, type TypedArray } from './typed-arrays';
 
 export type Direction = 'forward' | 'reverse' | 'bidirectional';
 
@@ -65,6 +65,12 @@ export interface ForwardOptions {
 export interface AsyncForwardOptions {
   h0?: TensorLike | Float32Array | null;
   lengths?: ArrayLike<number> | null;
+  /**
+   * Float32Arrays over a SharedArrayBuffer to write the results into (both or neither): a steady
+   * stream of calls then allocates nothing. An ArrayBuffer is refused, as it could be transferred
+   * while the work runs.
+   */
+  out?: { output: Float32Array; hn: Float32Array } | null;
   /** Aborting rejects with an AbortError and drops the work if it has not started. */
   signal?: AbortSignal;
 }
@@ -75,6 +81,12 @@ export interface RNNOutput {
 }
 
 /** @internal what one native call reads and writes, after validation. */
+/** Caller-owned results of an async call: Float32Arrays over a SharedArrayBuffer. */
+export interface AsyncOutputs {
+  output: Float32Array;
+  hn: Float32Array;
+}
+
 export interface NativeCall {
   input: Float32Array;
   steps: number;
@@ -100,7 +112,7 @@ export function checkSequenceSize(steps: number, batch: number, shape: readonly 
 const RNN_OPTIONS = ['inputSize', 'hiddenSize', 'numLayers', 'nonlinearity', 'bias', 'batchFirst', 'bidirectional',
   'direction', 'activations', 'clip', 'layout', 'seed'] as const;
 const FORWARD_OPTIONS = ['h0', 'lengths', 'out'] as const;
-const ASYNC_FORWARD_OPTIONS = ['h0', 'lengths', 'signal'] as const;
+const ASYNC_FORWARD_OPTIONS = ['h0', 'lengths', 'out', 'signal'] as const;
 const DIRECTION_CODES: Record<Direction, number> = { forward: 0, reverse: 1, bidirectional: 2 };
 
 function resolveDirection(o: Record<string, unknown>): Direction {
@@ -188,6 +200,23 @@ function checkSignal(value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;
   if (!(value instanceof AbortSignal)) throw new TypeError(`signal: expected an AbortSignal, got ${describe(value)}`);
   return value;
+}
+
+/** Where an async call writes its results: both given over a SharedArrayBuffer, or null for new buffers. */
+function sharedOutputs(given: unknown, shapes: { output: number[]; hn: number[] }): AsyncOutputs | null {
+  if (given === undefined || given === null) return null;
+  const outs = checkOptionsObject(given, ['output', 'hn'], 'out');
+  const buffers = { output: outs.output, hn: outs.hn };
+  for (const name of ['output', 'hn'] as const) {
+    if (buffers[name] === undefined) throw new TypeError(`out.${name}: expected a Float32Array over a SharedArrayBuffer, got undefined`);
+    const buffer = outputBuffer(buffers[name], sizeOf(shapes[name]), `out.${name}`);
+    if (!isShared(buffer)) {
+      throw new TypeError(`out.${name}: expected a Float32Array over a SharedArrayBuffer, got one over an ArrayBuffer `
+        + '(forwardAsync writes while your code runs, and an ArrayBuffer could be transferred meanwhile)');
+    }
+    buffers[name] = buffer;
+  }
+  return buffers as AsyncOutputs;
 }
 
 function outputBuffer(given: unknown, size: number, name: string): Float32Array {
@@ -306,7 +335,8 @@ export class RNN {
       const signal = checkSignal(o.signal);
       signal?.throwIfAborted();
       const { call, outputShape, hnShape } = this.plan(input, o);
-      return this.runAsync(call, { output: outputShape, hn: hnShape }, signal);
+      const shapes = { output: outputShape, hn: hnShape };
+      return this.runAsync(call, shapes, { signal, out: sharedOutputs(o.out, shapes) });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -316,18 +346,21 @@ export class RNN {
    * @internal forwardAsync of a checked call, in the layout the call names: the batcher merges its
    * requests batch-first whatever the model's layout, so each request is one contiguous copy.
    */
-  runAsync(call: Omit<NativeCall, 'output' | 'hn'>, shapes: { output: number[]; hn: number[] }, signal?: AbortSignal): Promise<RNNOutput> {
+  runAsync(call: Omit<NativeCall, 'output' | 'hn'>, shapes: { output: number[]; hn: number[] },
+    { signal, out }: { signal?: AbortSignal; out?: AsyncOutputs | null } = {}): Promise<RNNOutput> {
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         cancel();
         reject(signal!.reason);
       };
+      const done = (error: Error | null, output: ArrayBuffer | Float32Array, hn: ArrayBuffer | Float32Array) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve({ output: { data: out ? out.output : new Float32Array(output), shape: shapes.output },
+          hn: { data: out ? out.hn : new Float32Array(hn), shape: shapes.hn } });
+      };
       const cancel = this.native.forwardAsync(call.input, call.steps, call.batch, call.batchFirst, call.h0, call.lengths,
-        call.mask, (error, output, hn) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (error) reject(error);
-          else resolve({ output: { data: new Float32Array(output), shape: shapes.output }, hn: { data: new Float32Array(hn), shape: shapes.hn } });
-        });
+        call.mask, done, out?.output ?? null, out?.hn ?? null);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }

@@ -40,6 +40,11 @@ export function realLength(view: TypedArray): number {
   return lengthOf(view);
 }
 
+/** True when the typed array's memory is a SharedArrayBuffer (which cannot be detached). */
+export function isShared(view: TypedArray): boolean {
+  return typeof SharedArrayBuffer === 'function' && bufferOf(view) instanceof SharedArrayBuffer;
+}
+
 /** True when the typed array's buffer has been transferred away (postMessage, structuredClone). */
 export function isDetached(view: TypedArray): boolean {
   if (byteLengthOf(view) !== 0) return false;

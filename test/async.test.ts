@@ -68,8 +68,36 @@ describe('forwardAsync', () => {
   it('rejects bad arguments with the same errors as forward', async () => {
     const rnn = new RNN({ inputSize: 3, hiddenSize: 2 });
     await expect(rnn.forwardAsync({ data: new Float32Array(4), shape: [1, 4] })).rejects.toThrow('input: expected shape [T, B, 3] or unbatched [T, 3], got [1, 4]');
-    await expect(rnn.forwardAsync([[1, 2, 3]], { out: {} } as never)).rejects.toThrow("forwardAsync options: unknown option 'out'");
+    await expect(rnn.forwardAsync([[1, 2, 3]], { outs: {} } as never)).rejects.toThrow("forwardAsync options: unknown option 'outs'");
     await expect(rnn.forwardAsync([[1, 2, 3]], { signal: 'stop' as never })).rejects.toThrow(TypeError);
+  });
+
+  it('writes into caller-owned outputs over a SharedArrayBuffer, the same bits as forward', async () => {
+    const rnn = new RNN({ inputSize: 5, hiddenSize: 7, numLayers: 2, bidirectional: true, seed: 3 });
+    const x = { data: randomFloat32(mulberry32(4), 6 * 3 * 5), shape: [6, 3, 5] };
+    const shared = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4));
+    const out = { output: shared(6 * 3 * 14), hn: shared(4 * 3 * 7) };
+    const got = await rnn.forwardAsync(x, { out, lengths: [6, 2, 4] });
+    expect(got.output.data).toBe(out.output);
+    expect(got.hn.data).toBe(out.hn);
+    const want = rnn.forward(x, { lengths: [6, 2, 4] });
+    expectExact(out.output, want.output.data, 'output');
+    expectExact(out.hn, want.hn.data, 'hn');
+  });
+
+  it('refuses outputs it could not safely write while JS runs', async () => {
+    const rnn = new RNN({ inputSize: 2, hiddenSize: 3, seed: 1 });
+    const x = [[1, 2], [3, 4]];
+    const shared = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4));
+    await expect(rnn.forwardAsync(x, { out: { output: new Float32Array(6), hn: shared(3) } })).rejects.toThrow(
+      'out.output: expected a Float32Array over a SharedArrayBuffer, got one over an ArrayBuffer');
+    await expect(rnn.forwardAsync(x, { out: { output: shared(6) } as never })).rejects.toThrow(
+      'out.hn: expected a Float32Array over a SharedArrayBuffer, got undefined');
+    await expect(rnn.forwardAsync(x, { out: { output: shared(5), hn: shared(3) } })).rejects.toThrow(
+      'out.output: expected a Float32Array of 6 elements, got 5');
+    const both = shared(9);
+    await expect(rnn.forwardAsync(x, { out: { output: both.subarray(0, 6), hn: both.subarray(4, 7) } })).rejects.toThrow(
+      'out.output: overlaps out.hn');
   });
 
   it('leaves the event loop free: timers fire while large calls run', async () => {

@@ -1,5 +1,8 @@
 // A saved PyTorch nn.RNN state_dict (safetensors) as a Model: feeds x, h0, lengths; outputs y, hn.
 import { RNN, type ForwardOptions, type RNNOutput } from '../rnn';
+
+/** The feeds' h0 and lengths: what forward and forwardAsync both take. */
+type StateOptions = Pick<ForwardOptions, 'h0' | 'lengths'>;
 import { describe, toTensor, type Tensor } from '../tensor';
 import { checkDeclaredShape, checkFeedNames } from './feeds';
 import { decodeSafetensors } from './safetensors';
@@ -103,12 +106,12 @@ export class StateDictModel implements Model {
     return this.results(await this.rnn.forwardAsync(x, options));
   }
 
-  private prepare(feeds: Feeds): { x: Tensor; options: ForwardOptions } {
+  private prepare(feeds: Feeds): { x: Tensor; options: StateOptions } {
     const given = checkFeedNames(feeds, this.inputNames, this.optionalInputNames);
     const x = toTensor(given.get('x'), 'x');
     // An unbatched [seq, input] x is PyTorch's too; the RNN checks that form itself.
     if (x.shape.length !== 2) checkDeclaredShape('x', x.shape, this.inputShapes.x);
-    const options: ForwardOptions = {};
+    const options: StateOptions = {};
     if (given.has('h0')) options.h0 = given.get('h0') as ForwardOptions['h0'];
     if (given.has('lengths')) options.lengths = lengthsOf(given.get('lengths'));
     return { x, options };

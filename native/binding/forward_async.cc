@@ -1,64 +1,56 @@
 #include "forward_async.h"
 
 #include <atomic>
-#include <cstring>
 #include <new>
-#include <vector>
 
 #include "../kernel/thread_pool.h"
-#include "../kernel/workspace_pool.h"
 
 namespace vrnn_binding {
 namespace {
 
+// Copies into scratch memory kept from earlier calls (assign reuses its capacity).
 template <typename T>
-std::vector<T> CopyOf(const T* data, std::size_t count) {
-  return data == nullptr ? std::vector<T>() : std::vector<T>(data, data + count);
-}
-
-template <typename T>
-const T* DataOrNull(const std::vector<T>& v, const T* original) {
-  return original == nullptr ? nullptr : v.data();
+const T* CopyInto(std::vector<T>& to, const T* from, std::size_t count) {
+  if (from == nullptr) return nullptr;
+  to.assign(from, from + count);
+  return to.data();
 }
 
 class ForwardWorker : public Napi::AsyncWorker {
  public:
   ForwardWorker(Napi::Function callback, std::shared_ptr<const vrnn::RnnModel> model,
-                std::shared_ptr<vrnn::WorkspacePool> workspaces, const SequenceArgs& args,
-                std::shared_ptr<std::atomic<bool>> cancelled)
+                std::shared_ptr<AsyncScratchPool> pool, const SequenceArgs& args,
+                const std::vector<Napi::Value>& outputs, std::shared_ptr<std::atomic<bool>> cancelled)
       : Napi::AsyncWorker(callback, "vanilla-rnn:forwardAsync"),
         model_(std::move(model)),
-        workspaces_(std::move(workspaces)),
+        pool_(std::move(pool)),
+        scratch_(pool_->Take()),
         call_(args.call),
-        cancelled_(std::move(cancelled)),
-        input_(CopyOf(args.call.input, args.input_size)),
-        h0_(CopyOf(args.call.h0, args.state_size)),
-        lengths_(CopyOf(args.call.lengths, args.call.batch)),
-        mask_(CopyOf(args.call.mask, args.call.steps * args.call.batch)) {
-    call_.input = input_.data();
-    call_.h0 = DataOrNull(h0_, args.call.h0);
-    call_.lengths = DataOrNull(lengths_, args.call.lengths);
-    call_.mask = DataOrNull(mask_, args.call.mask);
-    Napi::Env env = Env();
-    Napi::ArrayBuffer output = Napi::ArrayBuffer::New(env, args.output_size * sizeof(float));
-    Napi::ArrayBuffer hn = Napi::ArrayBuffer::New(env, args.state_size * sizeof(float));
-    call_.output = static_cast<float*>(output.Data());
-    call_.hn = static_cast<float*>(hn.Data());
-    output_ = Napi::Persistent(output);
-    hn_ = Napi::Persistent(hn);
+        cancelled_(std::move(cancelled)) {
+    call_.input = CopyInto(scratch_->input, args.call.input, args.input_size);
+    call_.h0 = CopyInto(scratch_->h0, args.call.h0, args.state_size);
+    call_.lengths = CopyInto(scratch_->lengths, args.call.lengths, args.call.batch);
+    call_.mask = CopyInto(scratch_->mask, args.call.mask, args.call.steps * args.call.batch);
+    if (outputs.empty()) {
+      CreateOutputs(args);
+    } else {
+      output_ = Napi::Persistent(outputs[0]);
+      hn_ = Napi::Persistent(outputs[1]);
+    }
     vrnn::ComputeThreads::Instance().NoteQueued();
   }
 
-  ~ForwardWorker() override { Dequeue(); }
+  ~ForwardWorker() override {
+    Dequeue();
+    pool_->Give(std::move(scratch_));
+  }
 
   void Execute() override {
     Dequeue();
     if (cancelled_->load()) return;
     started_ = true;
     try {
-      std::unique_ptr<vrnn::Workspace> workspace = workspaces_->Take();
-      model_->Forward(call_, *workspace);
-      workspaces_->Give(std::move(workspace));
+      model_->Forward(call_, scratch_->workspace);
     } catch (const std::exception&) {
       SetError("forwardAsync: out of memory for the workspace of this call");
     }
@@ -70,18 +62,15 @@ class ForwardWorker : public Napi::AsyncWorker {
   }
 
  private:
-  std::shared_ptr<const vrnn::RnnModel> model_;
-  std::shared_ptr<vrnn::WorkspacePool> workspaces_;
-  vrnn::SequenceBatch call_;
-  std::shared_ptr<std::atomic<bool>> cancelled_;
-  std::vector<float> input_;
-  std::vector<float> h0_;
-  std::vector<int32_t> lengths_;
-  std::vector<uint8_t> mask_;
-  Napi::Reference<Napi::ArrayBuffer> output_;
-  Napi::Reference<Napi::ArrayBuffer> hn_;
-  bool started_ = false;
-  bool dequeued_ = false;
+  void CreateOutputs(const SequenceArgs& args) {
+    Napi::Env env = Env();
+    Napi::ArrayBuffer output = Napi::ArrayBuffer::New(env, args.output_size * sizeof(float));
+    Napi::ArrayBuffer hn = Napi::ArrayBuffer::New(env, args.state_size * sizeof(float));
+    call_.output = static_cast<float*>(output.Data());
+    call_.hn = static_cast<float*>(hn.Data());
+    output_ = Napi::Persistent<Napi::Value>(output);
+    hn_ = Napi::Persistent<Napi::Value>(hn);
+  }
 
   // Once per worker, whether it ran or was dropped with its environment.
   void Dequeue() {
@@ -89,17 +78,27 @@ class ForwardWorker : public Napi::AsyncWorker {
     dequeued_ = true;
     vrnn::ComputeThreads::Instance().NoteDequeued();
   }
+
+  std::shared_ptr<const vrnn::RnnModel> model_;
+  std::shared_ptr<AsyncScratchPool> pool_;
+  std::unique_ptr<AsyncScratch> scratch_;
+  vrnn::SequenceBatch call_;
+  std::shared_ptr<std::atomic<bool>> cancelled_;
+  Napi::Reference<Napi::Value> output_;
+  Napi::Reference<Napi::Value> hn_;
+  bool started_ = false;
+  bool dequeued_ = false;
 };
 
 }  // namespace
 
 Napi::Value StartForwardWorker(Napi::Env env, std::shared_ptr<const vrnn::RnnModel> model,
-                               std::shared_ptr<vrnn::WorkspacePool> workspaces, const SequenceArgs& args,
-                               Napi::Function callback) {
+                               std::shared_ptr<AsyncScratchPool> scratch, const SequenceArgs& args,
+                               const std::vector<Napi::Value>& outputs, Napi::Function callback) {
   auto cancelled = std::make_shared<std::atomic<bool>>(false);
   ForwardWorker* worker;
   try {
-    worker = new ForwardWorker(callback, std::move(model), std::move(workspaces), args, cancelled);
+    worker = new ForwardWorker(callback, std::move(model), std::move(scratch), args, outputs, cancelled);
   } catch (const std::exception&) {
     throw Napi::RangeError::New(env, "forwardAsync: out of memory for a copy of the inputs or outputs");
   }

@@ -2,24 +2,41 @@
 //
 // The inputs are copied into native memory on the main thread (O(T*B*D) against the O(T*B*D*H)
 // of the work), so the caller may transfer or detach its buffers while the work runs. The outputs
-// are ArrayBuffers the addon creates before queuing and hands to JS only when the work is done:
-// JS cannot reach, detach or collect them meanwhile, and the kernel writes straight into them.
+// are either ArrayBuffers the addon creates before queuing and hands to JS only when the work is
+// done (JS cannot reach, detach or collect them meanwhile), or the caller's Float32Arrays over a
+// SharedArrayBuffer, which cannot be detached, held until the work is done. The kernel writes
+// straight into them.
 #pragma once
 
 #include <napi.h>
 
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "../kernel/rnn_model.h"
-#include "../kernel/workspace_pool.h"
+#include "../kernel/workspace.h"
+#include "scratch_pool.h"
 #include "sequence_args.h"
 
 namespace vrnn_binding {
 
-// Queues the work; callback(error | null, output: ArrayBuffer, hn: ArrayBuffer, cancelled: boolean).
+// What an async call needs besides its outputs, reused from call to call.
+struct AsyncScratch {
+  vrnn::Workspace workspace;
+  std::vector<float> input;
+  std::vector<float> h0;
+  std::vector<int32_t> lengths;
+  std::vector<uint8_t> mask;
+};
+
+using AsyncScratchPool = ScratchPool<AsyncScratch>;
+
+// Queues the work; callback(error | null, output, hn, cancelled: boolean) where output and hn are
+// new ArrayBuffers, or the given Float32Arrays when `outputs` holds them (else it is empty).
 // Returns a function that cancels the work if it has not started yet.
 Napi::Value StartForwardWorker(Napi::Env env, std::shared_ptr<const vrnn::RnnModel> model,
-                               std::shared_ptr<vrnn::WorkspacePool> workspaces, const SequenceArgs& args,
-                               Napi::Function callback);
+                               std::shared_ptr<AsyncScratchPool> scratch, const SequenceArgs& args,
+                               const std::vector<Napi::Value>& outputs, Napi::Function callback);
 
 }  // namespace vrnn_binding

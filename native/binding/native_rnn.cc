@@ -4,6 +4,7 @@
 #include <limits>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "../kernel/step_kernel.h"
 #include "../kernel/thread_pool.h"
@@ -179,10 +180,36 @@ Napi::Value NativeRnn::Forward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+namespace {
+
+// An async call writes its outputs while JS runs: only memory that cannot be detached (a
+// SharedArrayBuffer) may be handed in for them.
+Napi::Value SharedFloat32Arg(const Napi::Value& value, const char* name, std::size_t expected, float** data) {
+  *data = Float32Arg(value, name, expected);
+  napi_value buffer;
+  bool is_array_buffer = true;
+  napi_get_typedarray_info(value.Env(), value, nullptr, nullptr, nullptr, &buffer, nullptr);
+  napi_is_arraybuffer(value.Env(), buffer, &is_array_buffer);
+  if (is_array_buffer) {
+    throw Napi::TypeError::New(value.Env(), std::string(name) + ": expected a Float32Array over a SharedArrayBuffer " +
+                                                "(an ArrayBuffer could be transferred while the work runs)");
+  }
+  return value;
+}
+
+}  // namespace
+
 Napi::Value NativeRnn::ForwardAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   SequenceArgs args = ReadSequenceArgs(info, model_->spec());
-  if (!info[7].IsFunction()) throw Napi::TypeError::New(info.Env(), "callback: expected a function");
-  return StartForwardWorker(info.Env(), model_, async_workspaces_, args, info[7].As<Napi::Function>());
+  if (!info[7].IsFunction()) throw Napi::TypeError::New(env, "callback: expected a function");
+  std::vector<Napi::Value> outputs;
+  if (!info[8].IsNull() && !info[8].IsUndefined()) {
+    outputs.push_back(SharedFloat32Arg(info[8], "out.output", args.output_size, &args.call.output));
+    outputs.push_back(SharedFloat32Arg(info[9], "out.hn", args.state_size, &args.call.hn));
+    CheckApart(env, args.call.output, args.output_size, "out.output", args.call.hn, args.state_size, "out.hn");
+  }
+  return StartForwardWorker(env, model_, async_scratch_, args, outputs, info[7].As<Napi::Function>());
 }
 
 }  // namespace vrnn_binding

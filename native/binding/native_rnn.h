@@ -8,7 +8,7 @@
 
 #include "../kernel/rnn_model.h"
 #include "../kernel/workspace.h"
-#include "../kernel/workspace_pool.h"
+#include "forward_async.h"
 #include "sequence_args.h"
 
 namespace vrnn_binding {
@@ -26,13 +26,14 @@ class NativeRnn : public Napi::ObjectWrap<NativeRnn> {
   void SetWeightsChecked(const Napi::CallbackInfo& info, int layer, int dir, std::size_t h, std::size_t in);
   // forward(input, steps, batch, batchFirst, h0 | null, lengths | null, mask | null, output, hn)
   Napi::Value Forward(const Napi::CallbackInfo& info);
-  // forwardAsync(input, steps, batch, batchFirst, h0 | null, lengths | null, mask | null, callback) -> cancel()
+  // forwardAsync(input, steps, batch, batchFirst, h0 | null, lengths | null, mask | null, callback,
+  //              output | null, hn | null) -> cancel(); outputs over a SharedArrayBuffer, or both null
   Napi::Value ForwardAsync(const Napi::CallbackInfo& info);
 
   std::shared_ptr<vrnn::RnnModel> model_;
   int64_t reported_bytes_ = 0;  // told to V8, so its GC weighs the native weights behind a small JS object
   vrnn::Workspace workspace_;  // for sync calls (the main thread runs one at a time)
-  std::shared_ptr<vrnn::WorkspacePool> async_workspaces_ = std::make_shared<vrnn::WorkspacePool>();
+  std::shared_ptr<AsyncScratchPool> async_scratch_ = std::make_shared<AsyncScratchPool>();
 };
 
 }  // namespace vrnn_binding
