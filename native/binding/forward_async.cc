@@ -8,6 +8,12 @@
 namespace vrnn_binding {
 namespace {
 
+// Below this many multiply-adds (about 0.2 ms on one core) an async call computes on its own
+// thread. Calls on the libuv pool come many at a time in a service: each on one core they run side
+// by side, while borrowing helpers would make them take turns and wait for sleeping helpers to wake
+// (hundreds of microseconds on a VM).
+constexpr double kMinAsyncWorkForHelpers = 2.0e7;
+
 // Copies into scratch memory kept from earlier calls (assign reuses its capacity).
 template <typename T>
 const T* CopyInto(std::vector<T>& to, const T* from, std::size_t count) {
@@ -27,6 +33,8 @@ class ForwardWorker : public Napi::AsyncWorker {
         scratch_(pool_->Take()),
         call_(args.call),
         cancelled_(std::move(cancelled)) {
+    const double rows = static_cast<double>(args.call.steps) * static_cast<double>(args.call.batch);
+    if (model_->spec().MultiplyAdds(rows) < kMinAsyncWorkForHelpers) call_.max_threads = 1;
     call_.input = CopyInto(scratch_->input, args.call.input, args.input_size);
     call_.h0 = CopyInto(scratch_->h0, args.call.h0, args.state_size);
     call_.lengths = CopyInto(scratch_->lengths, args.call.lengths, args.call.batch);

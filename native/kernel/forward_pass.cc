@@ -48,11 +48,7 @@ void ForwardPass::Run() {
 }
 
 int ForwardPass::UsefulThreads() const {
-  double work = 0;
-  for (int layer = 0; layer < spec_.num_layers; ++layer) {
-    work += static_cast<double>(layout_.RowCount()) * nd_ * hidden_ * (spec_.layer_input_size(layer) + hidden_);
-  }
-  if (work < kMinWorkForThreads) return 1;
+  if (spec_.MultiplyAdds(static_cast<double>(layout_.RowCount())) < kMinWorkForThreads) return 1;
   if (ChooseSplit(batch_.max_threads) != Split::kNone) return batch_.max_threads;
   // Otherwise one thread per direction, and others only to project ahead of the recurrence.
   const std::size_t projection_tasks = ProjectionTaskCount(ProjectionFor(0, 0)) * nd_;

@@ -27,6 +27,15 @@ struct RnnSpec {
   int num_directions() const { return direction == Direction::kBidirectional ? 2 : 1; }
   bool is_reverse(int dir) const { return direction == Direction::kReverse || dir == 1; }
   int layer_input_size(int layer) const { return layer == 0 ? input_size : num_directions() * hidden_size; }
+
+  // Multiply-adds of a forward call over `rows` time steps (T*B, or the sum of the lengths).
+  double MultiplyAdds(double rows) const {
+    double work = 0;
+    for (int layer = 0; layer < num_layers; ++layer) {
+      work += rows * num_directions() * static_cast<double>(hidden_size) * (layer_input_size(layer) + hidden_size);
+    }
+    return work;
+  }
 };
 
 // One forward call. Sizes: D = input_size, H = hidden_size, nd = num_directions, L = num_layers.

@@ -158,8 +158,10 @@ void ComputeThreads::HelperLoop() {
     // making the next call's wake-up cost more than the call (measured: 200 us on a 2-vCPU VM).
     while (job_running_.load() && job_generation_.load() == seen) PauseCpu();
     // Back-to-back calls are common (a service, a loop): a helper that spins a little after a job
-    // is there for the next one without a futex wake-up, which costs more than a small call.
-    SpinUntil([&] { return job_generation_.load() != seen; });
+    // is there for the next one without a futex wake-up, which costs more than a small call. It
+    // stops as soon as the budget's cores are all computing (calls on libuv threads), not to take
+    // a core from them.
+    SpinUntil([&] { return job_generation_.load() != seen || busy_slots_.load() >= max_threads_.load(); });
     std::unique_lock<std::mutex> lock(job_mutex_);
     job_ready_.wait(lock, [&] { return stopping_ || (job_generation_.load() != seen && job_next_index_ < job_threads_); });
     if (stopping_) return;
