@@ -51,6 +51,18 @@ describe('vanilla-rnn bench --quick', () => {
     }
   });
 
+  it('measures the event loop under sync and async forwards, and the batcher against one forwardAsync per request', () => {
+    const serving = report.serving!;
+    for (const delay of [serving.sync, serving.async]) expect(delay.totalMs).toBeGreaterThan(0);
+    expect(serving.batching.map((b) => b.workload.name)).toEqual(['short requests', 'longer sequences']);
+    for (const b of serving.batching) {
+      expect(b.batchedPerSecond).toBeGreaterThan(0);
+      expect(b.unbatchedPerSecond).toBeGreaterThan(0);
+      expect(b.ratio).toBeCloseTo(b.batchedPerSecond / b.unbatchedPerSecond);
+    }
+    expect(formatMarkdown(report).join('\n')).toContain('| short requests, T = 1..16 |');
+  });
+
   it('reports the sgemm peak when the addon has sgemm, or says why not', () => {
     if (report.peak) expect(report.peak.gflops).toBeGreaterThan(0);
     else expect(report.notes.join('\n')).toMatch(/sgemm/);
