@@ -60,6 +60,7 @@ class DynamicBatcher implements Batcher {
   private closed = false;
   private mergedInput = new Float32Array(0);
   private readonly staging = new InputStaging();
+  private readonly beingChecked = new Set<Staged>();
   private readonly outputPool = new BatchOutputPool();
 
   constructor(private readonly rnn: RNN, options?: BatcherOptions) {
@@ -106,11 +107,14 @@ class DynamicBatcher implements Batcher {
     if (x.shape.length !== 2 || x.shape[1] !== d || x.shape[0] === 0) {
       throw new RangeError(`sequence: expected shape [T >= 1, ${d}], got ${formatShape(x.shape)}`);
     }
-    // Staged before the options are read (their getters could change the caller's buffer).
+    // Staged before the options are read: their getters could change the caller's buffer, or even
+    // run the batcher, whose flushes keep the staged values of requests still being checked.
     const staged = this.staging.add(x.data);
+    this.beingChecked.add(staged);
     try {
-      const h0 = o.h0 === undefined || o.h0 === null ? null
-        : copyOfShape(o.h0, [this.stateRows, this.rnn.config.hiddenSize], 'h0');
+      const h0Option = o.h0;
+      const h0 = h0Option === undefined || h0Option === null ? null
+        : copyOfShape(h0Option, [this.stateRows, this.rnn.config.hiddenSize], 'h0');
       const signal = o.signal as AbortSignal | undefined;
       if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal: expected an AbortSignal, got ${formatValue(signal)}`);
       signal?.throwIfAborted();
@@ -118,15 +122,19 @@ class DynamicBatcher implements Batcher {
     } catch (error) {
       this.staging.removeLast(staged);
       throw error;
+    } finally {
+      this.beingChecked.delete(staged);
     }
   }
 
   private enqueue(request: Request): void {
+    // Queued first: a flush from inside the caller's signal (its addEventListener may be its own)
+    // then keeps the request's staged input.
+    this.queue.push(request);
     if (request.signal) {
       request.onAbort = () => this.settle(request, () => request.reject(request.signal!.reason));
       request.signal.addEventListener('abort', request.onAbort, { once: true });
     }
-    this.queue.push(request);
     if (this.queue.length >= this.maxBatchSize) this.flush();
     else if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.maxDelayMs);
   }
@@ -149,7 +157,7 @@ class DynamicBatcher implements Batcher {
       const done = this.dispatch(batch).finally(() => this.inFlight.delete(done));
       this.inFlight.add(done);
     }
-    this.staging.keepOnly(this.queue.map((request) => request.staged));
+    this.staging.keepOnly([...this.beingChecked, ...this.queue.map((request) => request.staged)]);
   }
 
   // The batch runs batch-first whatever the model's layout: each request's input and output are then

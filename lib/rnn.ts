@@ -80,13 +80,13 @@ export interface RNNOutput {
   hn: Tensor;
 }
 
-/** @internal what one native call reads and writes, after validation. */
 /** Caller-owned results of an async call: Float32Arrays over a SharedArrayBuffer. */
 export interface AsyncOutputs {
   output: Float32Array;
   hn: Float32Array;
 }
 
+/** @internal what one native call reads and writes, after validation. */
 export interface NativeCall {
   input: Float32Array;
   steps: number;
@@ -327,7 +327,7 @@ export class RNN {
   /**
    * forward() on the libuv thread pool: the event loop stays free. The inputs are copied when the
    * call is made, so the caller may reuse or transfer its buffers at once; the results arrive in
-   * new buffers.
+   * new buffers, or in `out` (over a SharedArrayBuffer).
    */
   forwardAsync(input: TensorLike, options?: AsyncForwardOptions): Promise<RNNOutput> {
     try {
@@ -349,13 +349,19 @@ export class RNN {
   runAsync(call: Omit<NativeCall, 'output' | 'hn'>, shapes: { output: number[]; hn: number[] },
     { signal, out }: { signal?: AbortSignal; out?: AsyncOutputs | null } = {}): Promise<RNNOutput> {
     return new Promise((resolve, reject) => {
+      let aborted = false;
+      // Work already started runs to its end. Its own buffers can be let go at once, but the
+      // caller's `out` is written until then: the rejection waits, so that a caller who reuses
+      // `out` after it never races the kernel.
       const onAbort = () => {
         cancel();
-        reject(signal!.reason);
+        aborted = true;
+        if (!out) reject(signal!.reason);
       };
       const done = (error: Error | null, output: ArrayBuffer | Float32Array, hn: ArrayBuffer | Float32Array) => {
         signal?.removeEventListener('abort', onAbort);
-        if (error) reject(error);
+        if (aborted) reject(signal!.reason);
+        else if (error) reject(error);
         else resolve({ output: { data: out ? out.output : new Float32Array(output), shape: shapes.output },
           hn: { data: out ? out.hn : new Float32Array(hn), shape: shapes.hn } });
       };
@@ -371,10 +377,11 @@ export class RNN {
     const { steps, batch, batched } = this.geometryOf(x);
     const outputShape = this.outputShape(steps, batch, batched);
     const hnShape = this.stateShape(batch, batched);
+    const { h0, lengths } = o; // each option read once: a getter runs once
     const call = {
       input: x.data, steps, batch, batchFirst: batched && this.config.batchFirst,
-      h0: o.h0 === undefined || o.h0 === null ? null : toTensorOfShape(o.h0, hnShape, 'h0').data,
-      lengths: o.lengths === undefined || o.lengths === null ? null : checkLengths(o.lengths, batch, steps),
+      h0: h0 === undefined || h0 === null ? null : toTensorOfShape(h0, hnShape, 'h0').data,
+      lengths: lengths === undefined || lengths === null ? null : checkLengths(lengths, batch, steps),
       mask: null,
     };
     return { call, outputShape, hnShape };

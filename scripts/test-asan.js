@@ -22,4 +22,5 @@ run('npx', ['vitest', 'run'], {
   ASAN_OPTIONS: 'detect_leaks=0',
   UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1',
   VANILLA_RNN_ADDON: path.join(root, 'build-asan', 'Release', 'vanilla_rnn.node'),
+  VANILLA_RNN_SANITIZED: '1',
 });

@@ -85,6 +85,20 @@ describe('forwardAsync', () => {
     expectExact(out.hn, want.hn.data, 'hn');
   });
 
+  it('rejects an aborted call with out buffers only once the kernel has stopped writing them', async () => {
+    const rnn = new RNN({ inputSize: 16, hiddenSize: 256, seed: 2 });
+    const steps = 4000;
+    const x = { data: randomFloat32(mulberry32(9), steps * 16), shape: [steps, 16] };
+    const out = { output: new Float32Array(new SharedArrayBuffer(steps * 256 * 4)), hn: new Float32Array(new SharedArrayBuffer(256 * 4)) };
+    const controller = new AbortController();
+    const pending = rnn.forwardAsync(x, { out, signal: controller.signal });
+    setTimeout(() => controller.abort(), 2);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    const atRejection = out.output.slice();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expectExact(out.output, atRejection, 'out.output after the rejection');
+  });
+
   it('refuses outputs it could not safely write while JS runs', async () => {
     const rnn = new RNN({ inputSize: 2, hiddenSize: 3, seed: 1 });
     const x = [[1, 2], [3, 4]];

@@ -58,6 +58,20 @@ describe('createBatcher', () => {
     await batcher.close();
   });
 
+  it('keeps a request\'s input when an option getter of it runs the batcher itself', async () => {
+    const rnn = new RNN({ inputSize: 2, hiddenSize: 3, seed: 1 });
+    const batcher = createBatcher(rnn, { maxBatchSize: 2, maxDelayMs: 1 });
+    const others: Array<Promise<unknown>> = [];
+    // Two requests from inside the getter fill a batch and flush it while the outer one is checked.
+    const options = { get h0() { others.push(batcher.run([[9, 9]]), batcher.run([[8, 8], [7, 7]])); return null; } };
+    const outer = batcher.run([[1, 2], [3, 4], [5, 6]], options);
+    const after = batcher.run([[0.5, 0.5]]);
+    expectExact((await outer).output.data, rnn.forward([[1, 2], [3, 4], [5, 6]]).output.data, 'outer request');
+    expectExact((await after).output.data, rnn.forward([[0.5, 0.5]]).output.data, 'request after it');
+    await Promise.all(others);
+    await batcher.close();
+  });
+
   it('copies a request as it checks it: a getter that shrinks the sequence afterwards changes nothing', async () => {
     const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
     const rab = new Resizable(16, { maxByteLength: 16 });

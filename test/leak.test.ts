@@ -8,7 +8,9 @@ import { expect, it } from 'vitest';
 
 const SCRIPT = path.resolve(__dirname, '..', 'scripts', 'leak-check.js');
 
-it('8,000 forward calls, 400 model builds and 400 errors keep RSS within the bound', () => {
+// Under AddressSanitizer (npm run test:asan) freed memory waits in its quarantine, so RSS says
+// nothing about leaks there; LeakSanitizer checks the kernel's own tests instead.
+it.skipIf(process.env.VANILLA_RNN_SANITIZED === '1')('8,000 forward calls, 400 model builds and 400 errors keep RSS within the bound', () => {
   const printed = execFileSync(process.execPath, [SCRIPT, '--forwards', '8000'], { encoding: 'utf8', timeout: 120_000 });
   const line = printed.split('\n').find((l) => l.startsWith('leak-check-json: '));
   expect(line, printed).toBeDefined();

@@ -31,10 +31,14 @@ export class InputStaging {
     return this.data.subarray(staged.offset, staged.offset + staged.length);
   }
 
-  /** Frees everything before the first of `kept` (requests still queued, in arrival order). */
-  keepOnly(kept: readonly Staged[]): void {
-    const from = kept.length > 0 ? kept[0].offset : this.end;
-    if (from === 0) return;
+  /**
+   * Frees what lies before every one of `kept` (requests not yet sent). The values are moved down
+   * only once they are at most half of what is staged, so a long queue is not copied at each batch.
+   */
+  keepOnly(kept: Iterable<Staged>): void {
+    let from = this.end;
+    for (const staged of kept) from = Math.min(from, staged.offset);
+    if (from === 0 || from * 2 < this.end) return;
     this.data.copyWithin(0, from, this.end);
     this.end -= from;
     for (const staged of kept) staged.offset -= from;

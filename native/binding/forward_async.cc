@@ -25,20 +25,20 @@ const T* CopyInto(std::vector<T>& to, const T* from, std::size_t count) {
 class ForwardWorker : public Napi::AsyncWorker {
  public:
   ForwardWorker(Napi::Function callback, std::shared_ptr<const vrnn::RnnModel> model,
-                std::shared_ptr<AsyncScratchPool> pool, const SequenceArgs& args,
+                std::shared_ptr<AsyncScratch> scratch, const SequenceArgs& args,
                 const std::vector<Napi::Value>& outputs, std::shared_ptr<std::atomic<bool>> cancelled)
       : Napi::AsyncWorker(callback, "vanilla-rnn:forwardAsync"),
         model_(std::move(model)),
-        pool_(std::move(pool)),
-        scratch_(pool_->Take()),
+        scratch_(std::move(scratch)),
+        inputs_(scratch_->inputs.Take()),
         call_(args.call),
         cancelled_(std::move(cancelled)) {
     const double rows = static_cast<double>(args.call.steps) * static_cast<double>(args.call.batch);
     if (model_->spec().MultiplyAdds(rows) < kMinAsyncWorkForHelpers) call_.max_threads = 1;
-    call_.input = CopyInto(scratch_->input, args.call.input, args.input_size);
-    call_.h0 = CopyInto(scratch_->h0, args.call.h0, args.state_size);
-    call_.lengths = CopyInto(scratch_->lengths, args.call.lengths, args.call.batch);
-    call_.mask = CopyInto(scratch_->mask, args.call.mask, args.call.steps * args.call.batch);
+    call_.input = CopyInto(inputs_->input, args.call.input, args.input_size);
+    call_.h0 = CopyInto(inputs_->h0, args.call.h0, args.state_size);
+    call_.lengths = CopyInto(inputs_->lengths, args.call.lengths, args.call.batch);
+    call_.mask = CopyInto(inputs_->mask, args.call.mask, args.call.steps * args.call.batch);
     if (outputs.empty()) {
       CreateOutputs(args);
     } else {
@@ -50,7 +50,7 @@ class ForwardWorker : public Napi::AsyncWorker {
 
   ~ForwardWorker() override {
     Dequeue();
-    pool_->Give(std::move(scratch_));
+    scratch_->inputs.Give(std::move(inputs_));
   }
 
   void Execute() override {
@@ -58,7 +58,9 @@ class ForwardWorker : public Napi::AsyncWorker {
     if (cancelled_->load()) return;
     started_ = true;
     try {
-      model_->Forward(call_, scratch_->workspace);
+      std::unique_ptr<vrnn::Workspace> workspace = scratch_->workspaces.Take();
+      model_->Forward(call_, *workspace);
+      scratch_->workspaces.Give(std::move(workspace));
     } catch (const std::exception&) {
       SetError("forwardAsync: out of memory for the workspace of this call");
     }
@@ -88,8 +90,8 @@ class ForwardWorker : public Napi::AsyncWorker {
   }
 
   std::shared_ptr<const vrnn::RnnModel> model_;
-  std::shared_ptr<AsyncScratchPool> pool_;
-  std::unique_ptr<AsyncScratch> scratch_;
+  std::shared_ptr<AsyncScratch> scratch_;
+  std::unique_ptr<AsyncInputs> inputs_;
   vrnn::SequenceBatch call_;
   std::shared_ptr<std::atomic<bool>> cancelled_;
   Napi::Reference<Napi::Value> output_;
@@ -101,7 +103,7 @@ class ForwardWorker : public Napi::AsyncWorker {
 }  // namespace
 
 Napi::Value StartForwardWorker(Napi::Env env, std::shared_ptr<const vrnn::RnnModel> model,
-                               std::shared_ptr<AsyncScratchPool> scratch, const SequenceArgs& args,
+                               std::shared_ptr<AsyncScratch> scratch, const SequenceArgs& args,
                                const std::vector<Napi::Value>& outputs, Napi::Function callback) {
   auto cancelled = std::make_shared<std::atomic<bool>>(false);
   ForwardWorker* worker;
@@ -110,7 +112,12 @@ Napi::Value StartForwardWorker(Napi::Env env, std::shared_ptr<const vrnn::RnnMod
   } catch (const std::exception&) {
     throw Napi::RangeError::New(env, "forwardAsync: out of memory for a copy of the inputs or outputs");
   }
-  worker->Queue();
+  try {
+    worker->Queue();
+  } catch (...) {
+    delete worker;  // never queued: nothing else will free it or count it out of the queue
+    throw;
+  }
   return Napi::Function::New(env, [cancelled](const Napi::CallbackInfo&) { cancelled->store(true); }, "cancel");
 }
 

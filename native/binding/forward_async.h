@@ -21,22 +21,25 @@
 
 namespace vrnn_binding {
 
-// What an async call needs besides its outputs, reused from call to call.
-struct AsyncScratch {
-  vrnn::Workspace workspace;
+// An async call's copies of its inputs, taken when the call is made.
+struct AsyncInputs {
   std::vector<float> input;
   std::vector<float> h0;
   std::vector<int32_t> lengths;
   std::vector<uint8_t> mask;
 };
 
-using AsyncScratchPool = ScratchPool<AsyncScratch>;
+// Reused from call to call: input copies for each queued call, workspaces for each running one.
+struct AsyncScratch {
+  ScratchPool<AsyncInputs> inputs;
+  ScratchPool<vrnn::Workspace> workspaces;
+};
 
 // Queues the work; callback(error | null, output, hn, cancelled: boolean) where output and hn are
 // new ArrayBuffers, or the given Float32Arrays when `outputs` holds them (else it is empty).
 // Returns a function that cancels the work if it has not started yet.
 Napi::Value StartForwardWorker(Napi::Env env, std::shared_ptr<const vrnn::RnnModel> model,
-                               std::shared_ptr<AsyncScratchPool> scratch, const SequenceArgs& args,
+                               std::shared_ptr<AsyncScratch> scratch, const SequenceArgs& args,
                                const std::vector<Napi::Value>& outputs, Napi::Function callback);
 
 }  // namespace vrnn_binding

@@ -204,7 +204,8 @@ Napi::Value NativeRnn::ForwardAsync(const Napi::CallbackInfo& info) {
   SequenceArgs args = ReadSequenceArgs(info, model_->spec());
   if (!info[7].IsFunction()) throw Napi::TypeError::New(env, "callback: expected a function");
   std::vector<Napi::Value> outputs;
-  if (!info[8].IsNull() && !info[8].IsUndefined()) {
+  // Both outputs or neither: one given alone is refused below as the other's wrong type.
+  if ((!info[8].IsNull() && !info[8].IsUndefined()) || (!info[9].IsNull() && !info[9].IsUndefined())) {
     outputs.push_back(SharedFloat32Arg(info[8], "out.output", args.output_size, &args.call.output));
     outputs.push_back(SharedFloat32Arg(info[9], "out.hn", args.state_size, &args.call.hn));
     CheckApart(env, args.call.output, args.output_size, "out.output", args.call.hn, args.state_size, "out.hn");

@@ -33,7 +33,7 @@ class NativeRnn : public Napi::ObjectWrap<NativeRnn> {
   std::shared_ptr<vrnn::RnnModel> model_;
   int64_t reported_bytes_ = 0;  // told to V8, so its GC weighs the native weights behind a small JS object
   vrnn::Workspace workspace_;  // for sync calls (the main thread runs one at a time)
-  std::shared_ptr<AsyncScratchPool> async_scratch_ = std::make_shared<AsyncScratchPool>();
+  std::shared_ptr<AsyncScratch> async_scratch_ = std::make_shared<AsyncScratch>();
 };
 
 }  // namespace vrnn_binding

@@ -1,8 +1,10 @@
 // Scratch memory kept for reuse by concurrent async calls (they cannot share one): a call takes
-// one when it is made and gives it back when done, so a steady stream of calls stops allocating
-// and page-faulting (on some VMs a fresh page costs microseconds).
+// one and gives it back when done, so a steady stream of calls stops allocating and page-faulting
+// (on some VMs a fresh page costs microseconds). At most kMaxFree are kept: a burst of calls does
+// not pin its peak memory for the model's lifetime.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -20,12 +22,19 @@ class ScratchPool {
     return scratch;
   }
 
-  void Give(std::unique_ptr<T> scratch) {
+  // Never throws (callers give back from destructors): a scratch that cannot be kept is freed.
+  void Give(std::unique_ptr<T> scratch) noexcept {
     std::lock_guard<std::mutex> lock(mutex_);
-    free_.push_back(std::move(scratch));
+    if (free_.size() >= kMaxFree) return;
+    try {
+      free_.push_back(std::move(scratch));
+    } catch (...) {
+    }
   }
 
  private:
+  static constexpr std::size_t kMaxFree = 8;
+
   std::mutex mutex_;
   std::vector<std::unique_ptr<T>> free_;
 };

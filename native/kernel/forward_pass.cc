@@ -108,8 +108,8 @@ void ForwardPass::Prepare(int threads) {
   if (ws_.cursors.size() < static_cast<std::size_t>(threads) * 2) ws_.cursors.resize(threads * 2);
   // Sized here, before the threads start, so nothing allocates (or can fail) inside them.
   for (RecurrenceCursor& cursor : ws_.cursors) ReserveCursor(cursor, layout_.batch);
-  const bool reverse[2] = {spec_.is_reverse(0), nd_ == 2 && spec_.is_reverse(1)};
-  ws_.projection_schedule.Plan(ProjectionFor(0, 0), spec_.num_layers, nd_, reverse);
+  const ProjectionArgs shapes[2] = {ProjectionFor(0, 0), ProjectionFor(0, nd_ - 1)};
+  ws_.projection_schedule.Plan(shapes, spec_.num_layers, nd_);
   if (threads > 1) all_threads_ = std::make_unique<SpinBarrier>(threads);
   PlanTeams(threads);
   ShareSequences(threads);
@@ -193,7 +193,7 @@ void ForwardPass::RecurInterleaved(int layer, int thread) {
 ProjectionArgs ForwardPass::ProjectionFor(int layer, int dir) const {
   const DirectionParameters& p = model_.Parameters(layer, dir);
   return {LayerInput(layer), static_cast<std::size_t>(spec_.layer_input_size(layer)), layout_, batch_.lengths,
-          p.w_ih.data(), p.b_ih.data(), hidden_, ws_.projections[dir].data()};
+          p.w_ih.data(), p.b_ih.data(), hidden_, ws_.projections[dir].data(), spec_.is_reverse(dir)};
 }
 
 DirectionJob ForwardPass::JobFor(int layer, int dir) const {

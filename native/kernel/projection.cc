@@ -53,8 +53,9 @@ void ProjectRows(const ProjectionArgs& a, std::size_t first_row, std::size_t row
 // A sequence projected on its own (lengths given, or a single sequence) is cut into at most
 // kChunksPerSequence pieces whose size follows its length alone. So a sequence gets the same GEMM
 // calls, hence the same bits, whether it runs alone or inside a batch with lengths (the dynamic
-// batcher relies on this), and the work follows the sum of the lengths. The first piece is short:
-// the recurrence waits for it alone while other threads project the rest.
+// batcher relies on this), and the work follows the sum of the lengths. The piece the recurrence
+// reads first (the sequence's start, or its end for a reverse direction) is short: the recurrence
+// waits for it alone while other threads project the rest.
 constexpr std::size_t kChunksPerSequence = 4;
 constexpr std::size_t kLeadSteps = 16;
 
@@ -84,14 +85,20 @@ struct SequenceSteps {
   std::size_t count;
 };
 
+// Piece `task % kChunksPerSequence` of its sequence, counted in the order the recurrence reads them.
 SequenceSteps StepsOfTask(const ProjectionArgs& a, std::size_t task) {
   const std::size_t b = task / kChunksPerSequence;
   const std::size_t length = SequenceLength(a, b);
   const SequenceChunking chunking = ChunkingOf(length);
   const std::size_t piece = task % kChunksPerSequence;
-  if (piece == 0) return {b, length, 0, chunking.lead};
-  const std::size_t first = chunking.lead + (piece - 1) * chunking.piece;
-  return {b, length, first, first >= length ? 0 : std::min(chunking.piece, length - first)};
+  std::size_t first = 0, count = chunking.lead;
+  if (piece > 0) {
+    first = chunking.lead + (piece - 1) * chunking.piece;
+    count = first >= length ? 0 : std::min(chunking.piece, length - first);
+  }
+  // Mirrored for a reverse direction: the same pieces, measured from the sequence's end.
+  if (a.reverse && count > 0) first = length - (first + count);
+  return {b, length, first, count};
 }
 
 struct RowRange {
@@ -126,7 +133,8 @@ void RunProjectionTask(const ProjectionArgs& a, std::size_t task) {
   ProjectRows(a, rows.first, rows.count, 1);
 }
 
-std::size_t ProjectionTaskFirstStep(const ProjectionArgs& a, std::size_t task, bool reverse) {
+std::size_t ProjectionTaskFirstStep(const ProjectionArgs& a, std::size_t task) {
+  const bool reverse = a.reverse;
   if (PerSequence(a)) {
     const SequenceSteps steps = StepsOfTask(a, task);
     if (steps.count == 0) return SIZE_MAX;

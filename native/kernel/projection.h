@@ -20,13 +20,14 @@ struct ProjectionArgs {
   const float* b_ih;        // [H]
   std::size_t hidden;       // H
   float* projection;        // [T*B, H] in `layout`; rows past a sequence's length are left unwritten
+  bool reverse;             // the recurrence reading it runs from each sequence's last step
 };
 
 // How many independent tasks the projection splits into.
 std::size_t ProjectionTaskCount(const ProjectionArgs& args);
 void RunProjectionTask(const ProjectionArgs& args, std::size_t task);
 // The first processing step of the recurrence (forward or reverse) that reads a row the task
-// writes; SIZE_MAX for a task with no rows. Depends on the layout and lengths only.
-std::size_t ProjectionTaskFirstStep(const ProjectionArgs& args, std::size_t task, bool reverse);
+// writes; SIZE_MAX for a task with no rows. Depends on the layout, lengths and direction only.
+std::size_t ProjectionTaskFirstStep(const ProjectionArgs& args, std::size_t task);
 
 }  // namespace vrnn

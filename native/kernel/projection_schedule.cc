@@ -18,17 +18,17 @@ void EnsureCapacity(std::unique_ptr<std::atomic<T>[]>& array, std::size_t* capac
 
 }  // namespace
 
-void ProjectionSchedule::Plan(const ProjectionArgs& shape, int num_layers, int num_directions, const bool reverse[2]) {
-  task_count_ = ProjectionTaskCount(shape);
+void ProjectionSchedule::Plan(const ProjectionArgs shapes[2], int num_layers, int num_directions) {
+  task_count_ = ProjectionTaskCount(shapes[0]);
   for (int dir = 0; dir < num_directions; ++dir) {
     DirectionOrder& order = orders_[dir];
     std::vector<std::size_t>& first_step = scratch_steps_;
     first_step.resize(task_count_);
-    for (std::size_t task = 0; task < task_count_; ++task) first_step[task] = ProjectionTaskFirstStep(shape, task, reverse[dir]);
+    for (std::size_t task = 0; task < task_count_; ++task) first_step[task] = ProjectionTaskFirstStep(shapes[dir], task);
     order.tasks.resize(task_count_);
-    std::iota(order.tasks.begin(), order.tasks.end(), 0u);
+    std::iota(order.tasks.begin(), order.tasks.end(), std::size_t{0});
     std::stable_sort(order.tasks.begin(), order.tasks.end(),
-                     [&](uint32_t a, uint32_t b) { return first_step[a] < first_step[b]; });
+                     [&](std::size_t a, std::size_t b) { return first_step[a] < first_step[b]; });
     order.first_step.resize(task_count_);
     for (std::size_t i = 0; i < task_count_; ++i) order.first_step[i] = first_step[order.tasks[i]];
   }
@@ -57,8 +57,9 @@ void ProjectionSchedule::AwaitStep(int layer, int dir, std::size_t step, const P
       ++*ready;
       continue;
     }
-    // Unclaimed work comes first in claim order: help rather than wait for it.
-    if (NextClaim(layer, dir).load(std::memory_order_relaxed) < task_count_ && RunNextTask(layer, dir, args)) continue;
+    // A needed task nobody has claimed yet: run it rather than wait. (Not an unneeded one while a
+    // needed one runs elsewhere: this thread is the recurrence, the critical path.)
+    if (NextClaim(layer, dir).load(std::memory_order_relaxed) < needed && RunNextTask(layer, dir, args)) continue;
     backoff.Wait();
   }
 }

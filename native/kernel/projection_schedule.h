@@ -20,8 +20,8 @@ namespace vrnn {
 class ProjectionSchedule {
  public:
   // Orders the tasks of every layer and direction of a call and marks none done. Task structure
-  // depends on the layout and lengths only, so one order serves every layer.
-  void Plan(const ProjectionArgs& shape, int num_layers, int num_directions, const bool reverse[2]);
+  // depends on the layout, lengths and direction only, so one order per direction serves every layer.
+  void Plan(const ProjectionArgs shapes[2], int num_layers, int num_directions);
 
   // Claims and runs the next task `dir` needs; false when every task is claimed.
   bool RunNextTask(int layer, int dir, const ProjectionArgs& args);
@@ -34,7 +34,7 @@ class ProjectionSchedule {
 
  private:
   struct DirectionOrder {
-    std::vector<uint32_t> tasks;          // claim order: by the first step that reads them
+    std::vector<std::size_t> tasks;       // claim order: by the first step that reads them
     std::vector<std::size_t> first_step;  // first_step[i]: that step for tasks[i] (non-decreasing)
   };
 

@@ -121,7 +121,10 @@ ComputeLease::ComputeLease(ComputeLease&& other) noexcept
 }
 
 ComputeLease::~ComputeLease() {
-  if (owner_ != nullptr) owner_->ReleaseSlots(slots_);
+  if (owner_ == nullptr) return;
+  owner_->ReleaseSlots(slots_);
+  // After the release: a helper that sees the job end then sees this call's slots free.
+  if (helpers_.owns_lock()) owner_->job_running_.store(false);
 }
 
 void ComputeLease::Run(const std::function<void(int, int)>& task) {
@@ -147,7 +150,6 @@ void ComputeThreads::RunOnHelpers(int helpers, const std::function<void(int, int
     std::unique_lock<std::mutex> lock(job_mutex_);
     job_done_.wait(lock, [&] { return job_unfinished_.load() == 0; });
   }
-  job_running_.store(false);
 }
 
 void ComputeThreads::HelperLoop() {
@@ -156,7 +158,8 @@ void ComputeThreads::HelperLoop() {
     // A helper done early (it projected ahead of the recurrence) keeps its core until the call
     // ends: the call holds its slot anyway, and a core left idle may be halted by a hypervisor,
     // making the next call's wake-up cost more than the call (measured: 200 us on a 2-vCPU VM).
-    while (job_running_.load() && job_generation_.load() == seen) PauseCpu();
+    Backoff backoff;
+    while (job_running_.load() && job_generation_.load() == seen) backoff.Wait();
     // Back-to-back calls are common (a service, a loop): a helper that spins a little after a job
     // is there for the next one without a futex wake-up, which costs more than a small call. It
     // stops as soon as the budget's cores are all computing (calls on libuv threads), not to take

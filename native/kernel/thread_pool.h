@@ -95,7 +95,7 @@ class ComputeThreads {
   int job_next_index_ = 0;
   std::atomic<int> job_unfinished_{0};
   std::atomic<long> job_generation_{0};
-  std::atomic<bool> job_running_{false};  // from a job's start until its caller has joined
+  std::atomic<bool> job_running_{false};  // from a job's start until its lease has released its slots
   bool stopping_ = false;
 };
 
