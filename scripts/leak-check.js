@@ -83,7 +83,7 @@ const ERROR_B = 4;
 const fill = (n, seed) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 0.5);
 
 function fixtureBytes() {
-  const dir = path.resolve(process.env.VANILLA_RNN_FIXTURES ?? path.join(root, '..', 'shared', 'fixtures'), 'models');
+  const dir = path.resolve(process.env.VANILLA_RNN_FIXTURES ?? path.join(root, 'test', 'fixtures'), 'models');
   const files = ['torch_2layer_bidir_relu_batchfirst.onnx', 'torch_2layer_bidir_relu_batchfirst.safetensors'];
   try {
     return files.map((f) => ({ name: f, bytes: new Uint8Array(fs.readFileSync(path.join(dir, f))) }));

@@ -1,13 +1,22 @@
 // Fixture loading and float comparison helpers shared by the tests.
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export const FIXTURES_DIR: string =
-  process.env.VANILLA_RNN_FIXTURES ?? path.resolve(REPO_ROOT, '..', 'shared', 'fixtures');
+/** The repository's own copy (test/fixtures); VANILLA_RNN_FIXTURES points at another with the same layout. */
+export const FIXTURES_DIR: string = process.env.VANILLA_RNN_FIXTURES ?? path.resolve(REPO_ROOT, 'test', 'fixtures');
+
+/**
+ * Third-party trained Keras files, which stay outside the repository (their licences): beside the checkout
+ * in ../shared/fixtures/keras-files, or VANILLA_RNN_KERAS_FILES. Null when absent: tests skip with a message.
+ */
+export const KERAS_FILES_DIR: string | null = (() => {
+  const dir = process.env.VANILLA_RNN_KERAS_FILES ?? path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'keras-files');
+  return existsSync(dir) ? dir : null;
+})();
 
 export type FixtureTensor = { shape: number[]; data: Float32Array };
 export type JsonTensor = { shape: number[]; data: number[] };
