@@ -27,7 +27,7 @@
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!@(pkg-config --cflags-only-I openblas | sed 's/-I//g')"
       ],
-      "libraries": ["<!@(pkg-config --libs openblas)"],
+      "libraries": ["<!@(node scripts/openblas-flags.js)"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
