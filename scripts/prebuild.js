@@ -17,8 +17,9 @@ const { packageRoot } = require('./install-context');
 const PLATFORM = 'linux-x64';
 const staging = path.join(packageRoot, 'build-prebuilt');
 const stampFile = path.join(staging, 'inputs.sha256');
-const outputDir = path.join(packageRoot, 'prebuilds', PLATFORM);
-const binary = path.join(outputDir, 'vanilla-rnn.glibc.node');
+const BINARY = path.join('prebuilds', PLATFORM, 'vanilla-rnn.glibc.node');
+const binary = path.join(packageRoot, BINARY);
+const built = path.join(staging, BINARY);
 const notices = path.join(packageRoot, 'THIRD-PARTY-NOTICES.md');
 
 // What the binary may need from the user's system: the C and C++ runtimes every Node install has.
@@ -45,8 +46,10 @@ function openblasArchive() {
 /** A digest of everything the binary is made from: the sources, the headers, the compiler and OpenBLAS. */
 function inputsDigest(files) {
   const hash = crypto.createHash('sha256');
-  // package.json is staged for its name only: its other fields do not change the binary.
-  for (const file of files.filter((name) => name !== 'package.json')) {
+  // Of the staged files only these make the binary: package.json is there for its name, and the
+  // install scripts are not part of the build.
+  const makesBinary = (file) => /^(binding\.gyp|native\/|scripts\/openblas-flags\.js$)/.test(file);
+  for (const file of files.filter(makesBinary)) {
     hash.update(`${file}\0`).update(fs.readFileSync(path.join(packageRoot, file)));
   }
   const archive = fs.statSync(openblasArchive());
@@ -68,9 +71,8 @@ function runPrebuildify() {
   const nodedir = localNodeDir();
   const env = { ...process.env, VANILLA_RNN_OPENBLAS_LINK: 'static', JOBS: process.env.JOBS || 'max' };
   if (nodedir) env.npm_config_nodedir = nodedir;
-  fs.rmSync(outputDir, { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve('prebuildify/bin.js'),
-    '--napi', '--strip', '--tag-libc', `--target=node@${process.versions.node}`, `--cwd=${staging}`, `--out=${packageRoot}`],
+    '--napi', '--strip', '--tag-libc', `--target=node@${process.versions.node}`, `--cwd=${staging}`, `--out=${staging}`],
   { stdio: 'inherit', env, cwd: staging });
 }
 
@@ -87,14 +89,19 @@ function unresolvedSymbols(file) {
     .map(([, name]) => name);
 }
 
+function compareVersions(a, b) {
+  const [x, y] = [a, b].map((version) => version.split('.').map(Number));
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  }
+  return 0;
+}
+
+/** The newest symbol version the binary asks of a runtime (GLIBC, GLIBCXX): the oldest system it runs on. */
 function highestVersion(file, prefix) {
   const versions = [...capture('nm', ['-D', '--undefined-only', file]).matchAll(new RegExp(`@${prefix}_([0-9.]+)`, 'g'))]
-    .map((m) => m[1].split('.').map(Number));
-  versions.sort((a, b) => {
-    for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
-    return 0;
-  });
-  return versions.length ? versions[versions.length - 1].join('.') : 'none';
+    .map((m) => m[1]).sort(compareVersions);
+  return versions.length ? versions[versions.length - 1] : 'none';
 }
 
 function verify(file) {
@@ -107,7 +114,7 @@ function verify(file) {
     throw new Error(`THIRD-PARTY-NOTICES.md does not cover the OpenBLAS linked in (${version}): update it from `
       + '/usr/share/doc/libopenblas-pthread-dev/copyright');
   }
-  console.log(`vanilla-rnn: ${path.relative(packageRoot, file)}: ${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MiB,`
+  console.log(`vanilla-rnn: ${BINARY}: ${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MiB,`
     + ` OpenBLAS ${version} linked statically, needs glibc >= ${highestVersion(file, 'GLIBC')}`
     + ` and libstdc++ with GLIBCXX_${highestVersion(file, 'GLIBCXX')}`);
 }
@@ -121,17 +128,15 @@ function main() {
   const digest = inputsDigest(files);
   const upToDate = fs.existsSync(binary) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === digest;
   if (upToDate && !process.argv.includes('--force')) {
-    console.log(`vanilla-rnn: ${path.relative(packageRoot, binary)} is up to date`);
+    console.log(`vanilla-rnn: ${BINARY} is up to date`);
     return;
   }
   stageSources(files);
   runPrebuildify();
-  try {
-    verify(binary);
-  } catch (err) {
-    fs.rmSync(binary, { force: true });
-    throw err;
-  }
+  verify(built);
+  // One rename puts the verified binary in place, so a process loading the old one never sees a gap.
+  fs.mkdirSync(path.dirname(binary), { recursive: true });
+  fs.renameSync(built, binary);
   fs.writeFileSync(stampFile, digest);
 }
 
