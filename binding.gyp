@@ -1,4 +1,46 @@
 {
+  "target_defaults": {
+    "include_dirs": [
+      "<!(node -p \"require('node-addon-api').include_dir\")",
+      "<!@(pkg-config --cflags-only-I openblas | sed 's/-I//g')"
+    ],
+    "libraries": [
+      "<!@(node scripts/openblas-flags.js)"
+    ],
+    "defines": [
+      "NAPI_VERSION=8",
+      "NAPI_CPP_EXCEPTIONS",
+      "NODE_ADDON_API_DISABLE_DEPRECATED"
+    ],
+    "cflags!": [
+      "-fno-exceptions"
+    ],
+    "cflags_cc!": [
+      "-fno-exceptions",
+      "-fno-rtti"
+    ],
+    "cflags": [
+      "-O3"
+    ],
+    "cflags_cc": [
+      "-std=c++17",
+      "-fexceptions",
+      "-Wall",
+      "-Wextra"
+    ],
+    "xcode_settings": {
+      "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+      "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+      "OTHER_CPLUSPLUSFLAGS": [
+        "-O3"
+      ]
+    },
+    "msvs_settings": {
+      "VCCLCompilerTool": {
+        "ExceptionHandling": 1
+      }
+    }
+  },
   "targets": [
     {
       "target_name": "vanilla_rnn",
@@ -22,23 +64,14 @@
         "native/binding/forward_async.cc",
         "native/binding/runtime_binding.cc",
         "native/binding/addon.cc"
-      ],
-      "include_dirs": [
-        "<!(node -p \"require('node-addon-api').include_dir\")",
-        "<!@(pkg-config --cflags-only-I openblas | sed 's/-I//g')"
-      ],
-      "libraries": ["<!@(node scripts/openblas-flags.js)"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
-      "cflags!": ["-fno-exceptions"],
-      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags": ["-O3"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra"],
-      "xcode_settings": {
-        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
-        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
-        "OTHER_CPLUSPLUSFLAGS": ["-O3"]
-      },
-      "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
+      ]
+    },
+    {
+      "target_name": "bench_probes",
+      "sources": [
+        "native/binding/bench_probes.cc",
+        "native/binding/js_args.cc"
+      ]
     }
   ]
 }

@@ -44,16 +44,6 @@ function buildProgram(): Command {
     .description('format, configuration, parameter count, input and output names, shapes and batch axes of a model file')
     .argument('<model>', 'the model file (or a TF.js model directory)'))
     .action(async (model: string, options: RunOptions) => (await import('./cli/info-command')).describeModelFile(model, options, console.log));
-  program.command('bench')
-    .description('benchmark vanilla-rnn against onnxruntime-node and a plain TypeScript loop, with the sgemm peak')
-    .option('--quick', 'short measurements: only checks that every config runs')
-    .option('--json', 'print the report as JSON')
-    .option('--threads <n>', 'threads for every engine (default: all cores)', positiveIntegerOption)
-    .option('--only <names...>', 'run only these configs')
-    .action(async (options: { quick?: boolean; json?: boolean; threads?: number; only?: string[] }) => {
-      const { runBench } = await import('./bench/index');
-      await runBench({ ...options, progress: (message) => process.stderr.write(`${message}\n`) });
-    });
   return program;
 }
 

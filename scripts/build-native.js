@@ -47,7 +47,7 @@ function failureMessage(err) {
   return err.message.startsWith('vanilla-rnn:') ? err.message : `vanilla-rnn: native build failed: ${err.message}`;
 }
 
-module.exports = { buildFromSource, failureMessage, localNodeDir };
+module.exports = { buildFromSource, failureMessage, nodeGypArgs };
 
 if (require.main === module) {
   try {

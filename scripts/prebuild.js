@@ -1,25 +1,26 @@
 #!/usr/bin/env node
 // Builds the prebuilt binary the package ships (`npm run build:prebuilt`; `npm pack` runs it too):
 // one Node-API binary for linux-x64 with glibc, OpenBLAS linked statically, so installing the
-// tarball needs no compiler, no OpenBLAS and no network there. prebuildify names and strips it
-// (prebuilds/linux-x64/vanilla-rnn.glibc.node, found by node-gyp-build). It builds in a copy of the
-// sources (build-prebuilt/) so the checkout's own build/ stays as it is, skips the build when its
-// inputs have not changed, and refuses a result that would need a library the user may lack.
+// tarball needs no compiler, no OpenBLAS and no network there. It builds in a copy of the sources
+// (build-prebuilt/) so the checkout's own build/ stays as it is, skips the build when its inputs
+// have not changed, and refuses a result that would need a library the user may lack.
+// (prebuildify would do the naming and stripping, but it ships whichever .node file node-gyp wrote
+// first, and binding.gyp has a second target.)
 'use strict';
 
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { localNodeDir } = require('./build-native');
+const { nodeGypArgs } = require('./build-native');
 const { packageRoot } = require('./install-context');
 
 const PLATFORM = 'linux-x64';
 const staging = path.join(packageRoot, 'build-prebuilt');
 const stampFile = path.join(staging, 'inputs.sha256');
+// node-gyp-build's naming: prebuilds/<platform>-<arch>/<name>.<libc>.node, one Node-API binary for every Node.
 const BINARY = path.join('prebuilds', PLATFORM, 'vanilla-rnn.glibc.node');
 const binary = path.join(packageRoot, BINARY);
-const built = path.join(staging, BINARY);
 const notices = path.join(packageRoot, 'THIRD-PARTY-NOTICES.md');
 
 // What the binary may need from the user's system: the C and C++ runtimes every Node install has.
@@ -67,13 +68,13 @@ function stageSources(files) {
   }
 }
 
-function runPrebuildify() {
-  const nodedir = localNodeDir();
-  const env = { ...process.env, VANILLA_RNN_OPENBLAS_LINK: 'static', JOBS: process.env.JOBS || 'max' };
-  if (nodedir) env.npm_config_nodedir = nodedir;
-  execFileSync(process.execPath, [require.resolve('prebuildify/bin.js'),
-    '--napi', '--strip', '--tag-libc', `--target=node@${process.versions.node}`, `--cwd=${staging}`, `--out=${staging}`],
-  { stdio: 'inherit', env, cwd: staging });
+/** node-gyp in the staged copy, OpenBLAS static; returns the stripped addon. */
+function buildStatic() {
+  const env = { ...process.env, VANILLA_RNN_OPENBLAS_LINK: 'static' };
+  execFileSync(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), ...nodeGypArgs()], { stdio: 'inherit', env, cwd: staging });
+  const addon = path.join(staging, 'build', 'Release', 'vanilla_rnn.node');
+  execFileSync('strip', ['--strip-all', addon]);
+  return addon;
 }
 
 function neededLibraries(file) {
@@ -132,7 +133,7 @@ function main() {
     return;
   }
   stageSources(files);
-  runPrebuildify();
+  const built = buildStatic();
   verify(built);
   // One rename puts the verified binary in place, so a process loading the old one never sees a gap.
   fs.mkdirSync(path.dirname(binary), { recursive: true });

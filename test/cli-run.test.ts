@@ -250,7 +250,7 @@ describe('vanilla-rnn run: errors', () => {
 
 describe('vanilla-rnn --help', () => {
   it.each([[[], 'Usage: vanilla-rnn [options] [command]'], [['run'], 'Usage: vanilla-rnn run [options] <model>'], [['info'], 'Usage: vanilla-rnn info [options] <model>'],
-    [['demo'], 'Usage: vanilla-rnn demo [options]'], [['bench'], 'Usage: vanilla-rnn bench [options]']])('%j --help exits 0 with its usage', async (command, usage) => {
+    [['demo'], 'Usage: vanilla-rnn demo [options]']])('%j --help exits 0 with its usage', async (command, usage) => {
     const { status, stdout } = await cli([...command, '--help']);
     expect(status).toBe(0);
     expect(lines(stdout)[0]).toBe(usage);

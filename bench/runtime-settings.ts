@@ -1,6 +1,6 @@
 // vanilla-rnn's process-wide settings (thread count, kernel path), through the functions
 // lib/index.ts exports when this build has them.
-import * as vanilla from '../index';
+import * as vanilla from 'vanilla-rnn';
 
 export interface ThreadControl {
   setNumThreads(count: number): void;

@@ -2,9 +2,9 @@
 // as the last is answered, as a service holding 256 requests in flight does, through the batcher
 // and with one forwardAsync per request; the two take turns in rounds, so a slow spell of a shared
 // machine falls on both. Sequences are short online requests, and longer ones for contrast.
-import { createBatcher } from '../batcher';
-import { RNN } from '../rnn';
-import type { Tensor } from '../tensor';
+import { createBatcher } from 'vanilla-rnn';
+import { RNN } from 'vanilla-rnn';
+import type { Tensor } from 'vanilla-rnn';
 
 export interface BatchingWorkload {
   name: string;

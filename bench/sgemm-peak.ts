@@ -1,6 +1,8 @@
-// The machine's practical peak: a large single-precision GEMM through the addon's OpenBLAS.
-import { addon } from '../native';
-import { seededUniform } from '../random';
+// OpenBLAS's rate on a large single-precision GEMM, through the bench's own addon (bench_probes.node,
+// built beside the library's addon and never shipped).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { mulberry32 } from '../test/support/random';
 import { timeCall, type TimingPolicy } from './timing';
 
 /** Row-major C = A·B with A [M, K], B [K, N], C [M, N]; `threads` sets OpenBLAS's thread count for the call. */
@@ -14,14 +16,16 @@ export interface SgemmPeak {
 
 export const PEAK_SIZE = 2048;
 
-/** addon.sgemm, when this build of the addon has it. */
+/** The bench addon's sgemm, when it is built (node-gyp builds it; the cmake-js build does not). */
 export function findSgemm(): Sgemm | null {
-  const candidate = (addon as unknown as { sgemm?: unknown }).sgemm;
-  return typeof candidate === 'function' ? (candidate.bind(addon) as Sgemm) : null;
+  const root = path.dirname(require.resolve('vanilla-rnn/package.json'));
+  const file = path.join(root, 'build', 'Release', 'bench_probes.node');
+  if (!fs.existsSync(file)) return null;
+  return (require(file) as { sgemm: Sgemm }).sgemm;
 }
 
 function randomMatrix(size: number, seed: number): Float32Array {
-  const uniform = seededUniform(seed);
+  const uniform = mulberry32(seed);
   const matrix = new Float32Array(size * size);
   for (let i = 0; i < matrix.length; i++) matrix[i] = uniform() * 2 - 1;
   return matrix;

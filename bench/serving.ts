@@ -1,9 +1,9 @@
 // What a service sees: how long the event loop is blocked while 8 large forwards run, sync against
 // async (perf_hooks.monitorEventLoopDelay), and the batcher's throughput.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { type BatchingResult, measureBatching } from '../batching/throughput';
-import { RNN } from '../rnn';
-import type { Tensor } from '../tensor';
+import { type BatchingResult, measureBatching } from './batching-throughput';
+import { RNN } from 'vanilla-rnn';
+import type { Tensor } from 'vanilla-rnn';
 
 export interface LoopDelay {
   maxMs: number;

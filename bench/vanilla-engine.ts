@@ -1,5 +1,5 @@
 // vanilla-rnn as a user calls it in a hot loop: one RNN, caller-owned output buffers.
-import { RNN } from '../rnn';
+import { RNN } from 'vanilla-rnn';
 import type { Engine, EngineOutputs } from './engine';
 import { outputSize, stateSize, type Workload } from './workload';
 

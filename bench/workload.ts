@@ -1,8 +1,8 @@
 // What every engine computes for a config: the same weights (PyTorch's initialisation, seeded) and
 // the same input, so their outputs can be compared.
-import { seededUniform } from '../random';
-import { RNN } from '../rnn';
-import type { Tensor } from '../tensor';
+import { mulberry32 } from '../test/support/random';
+import { RNN } from 'vanilla-rnn';
+import type { Tensor } from 'vanilla-rnn';
 import { type BenchConfig, numDirections } from './configs';
 
 export interface Workload {
@@ -21,7 +21,7 @@ export function createWorkload(config: BenchConfig): Workload {
     inputSize: config.inputSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers,
     bidirectional: config.bidirectional, seed: WEIGHT_SEED,
   });
-  const uniform = seededUniform(INPUT_SEED);
+  const uniform = mulberry32(INPUT_SEED);
   const input = new Float32Array(config.steps * config.batch * config.inputSize);
   for (let i = 0; i < input.length; i++) input[i] = uniform() * 2 - 1;
   return { config, weights: rnn.stateDict(), input };

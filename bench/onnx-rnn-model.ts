@@ -1,7 +1,7 @@
 // An ONNX model computing the same stacked RNN as vanilla-rnn, shaped as torch.onnx.export writes
 // nn.RNN: one RNN node per layer, then Squeeze (one direction) or Transpose + Reshape (two) to get
 // [T, B, nd·H] for the next layer, with Y_h of every layer concatenated into hn.
-import type { Tensor } from '../tensor';
+import type { Tensor } from 'vanilla-rnn';
 import { type BenchConfig, layerInputSize, numDirections } from './configs';
 import {
   ATTRIBUTE_INT, ATTRIBUTE_INTS, ATTRIBUTE_STRING, ONNX_FLOAT, ONNX_INT64, onnxModelType,

@@ -1,5 +1,5 @@
-// `vanilla-rnn bench`: vanilla-rnn, onnxruntime-node and a plain TypeScript loop side by side on
-// issue 5's configs, against the machine's sgemm peak, in one process and one run.
+// `npm run bench`: vanilla-rnn, onnxruntime-node and a plain TypeScript loop side by side on
+// the configs of bench/configs.ts, against the machine's sgemm peak, in one process and one run.
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -130,7 +130,7 @@ async function benchConfig(config: BenchConfig, context: BenchContext): Promise<
 async function measurePeak(context: BenchContext): Promise<SgemmPeak | null> {
   const sgemm = findSgemm();
   if (!sgemm) {
-    context.notes.push('This build of the addon has no sgemm: the sgemm peak and the % of peak columns are skipped.');
+    context.notes.push('The bench addon (build/Release/bench_probes.node) is not built: the sgemm peak and the % of peak columns are skipped.');
     return null;
   }
   context.progress('sgemm peak');
