@@ -120,9 +120,28 @@ function verify(file) {
     + ` and libstdc++ with GLIBCXX_${highestVersion(file, 'GLIBCXX')}`);
 }
 
-function main() {
+// Why this machine cannot make the binary, or null. `npm pack` (and a git dependency's install,
+// which packs) goes on without one, and the tarball builds from source where it is installed;
+// `npm publish` and --strict (CI) stop instead.
+function cannotBuildHere() {
   if (`${process.platform}-${process.arch}` !== PLATFORM || fs.existsSync('/etc/alpine-release')) {
-    console.error(`vanilla-rnn: prebuilt binaries are made on ${PLATFORM} with glibc; none made on this machine`);
+    return `prebuilt binaries are made on ${PLATFORM} with glibc`;
+  }
+  let archive;
+  try {
+    archive = openblasArchive();
+  } catch {
+    return 'pkg-config finds no OpenBLAS';
+  }
+  return fs.existsSync(archive) ? null : `${archive} is absent (Debian: libopenblas-pthread-dev)`;
+}
+
+function main() {
+  const unavailable = cannotBuildHere();
+  if (unavailable) {
+    if (process.argv.includes('--strict') || process.env.npm_command === 'publish') throw new Error(unavailable);
+    fs.rmSync(binary, { force: true }); // an old binary must not ship as if it were current
+    console.error(`vanilla-rnn: no prebuilt binary made (${unavailable}): the tarball builds from source where it is installed`);
     return;
   }
   const files = shippedBuildInputs();

@@ -55,7 +55,7 @@ function installed(name: string, bin: string, ciArgs: string[] = []): string {
 describe.skipIf(!onLinuxX64)('installing the packed tarball as a dependency', { timeout: 120_000 }, () => {
   beforeAll(() => {
     // Builds the prebuilt binary when its sources changed; a no-op otherwise (CI builds it before the suite).
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'prebuild.js')], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'prebuild.js'), '--strict'], { cwd: ROOT, stdio: 'pipe' });
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'vanilla-rnn-install-'));
     const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work],
       { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
