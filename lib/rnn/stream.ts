@@ -1,8 +1,8 @@
 // Stateful inference: push a sequence in chunks and get the same outputs as one forward of the whole
 // sequence (what Keras' stateful=True or a loop over RNNCell is used for).
-import { checkOptionsObject, positiveInteger } from './options';
+import { checkOptionsObject, positiveInteger } from '../options';
 import type { RNN } from './rnn';
-import { toTensor, toTensorOfShape, type Tensor, type TensorLike } from './tensor';
+import { toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
 
 export interface StreamOptions {
   /** Sequences advanced together; every chunk carries this many. */
