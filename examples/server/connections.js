@@ -62,8 +62,8 @@ function createLimitedServer(handle, { headersTimeoutMs, requestTimeoutMs, answe
   let drained = null;
   /**
    * Stops accepting connections and closes the idle ones; requests in flight, bodies still uploading
-   * included, have until the deadline to be answered. Then those still owed get a 503 and every
-   * connection is closed. Resolves once none is left.
+   * and requests whose headers were arriving included, have until the deadline to be answered. Then
+   * those still owed get a 503 and every connection is closed. Resolves once none is left.
    */
   function drain(deadlineMs) {
     drained ??= (async () => {

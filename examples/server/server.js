@@ -59,7 +59,7 @@ function createServer({ rnn, batcher: useBatcher = true, maxBatchSize = 64, maxD
     const type = (request.headers['content-type'] || '').split(';')[0].trim();
     if (type !== JSON_TYPE && type !== BINARY_TYPE) throw new HttpError(415, `content-type must be ${JSON_TYPE} or ${BINARY_TYPE}`);
     checkDeclaredLength(request, limits.maxBodyBytes);
-    if (/^100-continue$/i.test(request.headers.expect ?? '')) response.writeContinue();
+    if (/(?:^|\W)100-continue(?:$|\W)/i.test(request.headers.expect ?? '')) response.writeContinue(); // as Node tests it for checkContinue
     const body = await readBody(request, response, limits.maxBodyBytes);
     if (response.headersSent) return; // answered while the body arrived: nothing to compute for
     if (type === BINARY_TYPE) {
