@@ -3,12 +3,14 @@
 import { toTensor, type Tensor } from '../../tensor';
 import { Dense } from '../../keras';
 import { checkDeclaredShape, checkFeedNames } from '../feeds';
+import { checkJsonNesting } from '../nesting';
 import type { BatchAxes, Dim, Feeds, Model } from '../types';
 import { buildLayers, type BuiltLayer } from './layers';
 import { parseTopology, type Topology } from './topology';
 import { readWeights, type ShardReader } from './weights';
 
 function parseJson(bytes: Uint8Array, label: string): unknown {
+  checkJsonNesting(bytes, label, 'the JSON');
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
