@@ -34,7 +34,7 @@ function kindOf(stats: Stats): string {
   if (stats.isCharacterDevice()) return 'a character device';
   if (stats.isBlockDevice()) return 'a block device';
   if (stats.isSocket()) return 'a socket';
-  return 'not a regular file';
+  return 'another kind of file';
 }
 
 /** The size of a regular file; an Error naming `label` for anything else, or a file too large to read. */

@@ -125,6 +125,9 @@ describe('TF.js: hostile model.json and shards', () => {
 
   it('manifest shapes that overflow or disagree with the layers', async () => {
     await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[0].shape = [2 ** 40, 2 ** 40]; }))).rejects.toThrow(/weight 'simple_rnn_SimpleRNN1\/kernel': shape \[1099511627776, 1099511627776\] has more than 2147483647 elements/);
+    // Each weight fits, together they would not fit one buffer: refused before a shard is opened.
+    await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[0].shape = [2 ** 31 - 1]; json.weightsManifest[0].paths = ['missing.bin']; })))
+      .rejects.toThrow(/weightsManifest\[0\]: its weights take 8589934756 bytes, more than the \d+ one buffer may hold/);
     await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[0].shape = [-3, 5]; }))).rejects.toThrow(/shape\[0\]: expected a non-negative integer dimension, got -3/);
     await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[0].shape = [5, 3]; })))
       .rejects.toThrow(/layer "simple_rnn_SimpleRNN1" \(SimpleRNN\): its kernel \[5, 3\] takes 5 features, its input has 3/);
