@@ -12,6 +12,8 @@ export type { KernelPath } from './native/runtime';
 export { createBatcher } from './batching/batcher';
 export type { Batcher, BatcherOptions, BatcherRunOptions } from './batching/batcher';
 export { loadModel } from './model';
+export { runModelOnFiles } from './batch-run/run-files';
+export type { RunFilesOptions, RunFilesResult } from './batch-run/run-files';
 export type { BatchAxes, Dim, Feeds, LoadModelOptions, Model, ModelFormat } from './model';
 export { decodeNpy, encodeNpy, readNpy, writeNpy } from './formats/npy';
 export { decodeSafetensors, readSafetensors } from './formats/safetensors';
