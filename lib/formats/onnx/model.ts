@@ -40,7 +40,7 @@ export class OnnxModel implements Model {
 
   constructor(bytes: Uint8Array, label: string) {
     const model = decodeModelProto(bytes, label);
-    this.graph = compileGraph(model, label);
+    this.graph = compileGraph(model, label, bytes.length);
     this.inputNames = this.graph.inputs.map((i) => i.name);
     this.outputNames = this.graph.outputs.map((o) => o.name);
     this.inputShapes = shapes(this.graph.inputs);

@@ -44,11 +44,6 @@ export function intValue(shape: number[], values: ArrayLike<number>, dtype = INT
   return { dtype, shape, data: Float64Array.from(values) };
 }
 
-/** A new typed array of the same kind as `like` (float stays Float32Array, integers Float64Array). */
-export function allocLike(like: Value, length: number): Float32Array | Float64Array {
-  return like.data instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
-}
-
 /** The integers of a 0-d or 1-d integer value (axes, shapes, indices given as inputs). */
 export function integersOf(value: Value, what: string): number[] {
   if (isFloatType(value.dtype)) throw new TypeError(`${what}: expected an integer tensor, got ${typeName(value.dtype)}`);
