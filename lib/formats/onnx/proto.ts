@@ -1,24 +1,30 @@
-// Decoding an ONNX ModelProto with protobufjs and the onnx.proto schema shipped next to this file.
+// Decoding an ONNX ModelProto with protobufjs and the onnx.proto schema shipped next to this file,
+// after a walk of the wire format that bounds its nesting and its number of messages (wire-scan.ts);
+// TensorProto is decoded by tensor-wire.ts, straight into typed arrays.
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
+import { decodeTensorProto } from './tensor-wire';
+import { readVarint64 } from './varint';
+import { scanWire } from './wire-scan';
 
-/** protobufjs gives int64 fields as numbers or Long objects. */
-export type Int64 = number | { toNumber(): number };
+/** protobufjs gives int64 fields as numbers or Long objects (an absent field's default is a Long). */
+export type Int64 = number | protobuf.Long;
 
+/** The numeric fields as typed arrays; of string_data and external_data only how many there are. */
 export interface TensorProto {
-  dims: Int64[];
+  dims: Float64Array;
   dataType: number;
   segment: object | null;
-  floatData: number[];
-  int32Data: number[];
-  stringData: Uint8Array[];
-  int64Data: Int64[];
+  floatData: Float32Array;
+  int32Data: Int32Array;
+  stringCount: number;
+  int64Data: Float64Array;
   name: string;
   rawData: Uint8Array;
-  externalData: object[];
+  externalDataCount: number;
   dataLocation: number;
-  doubleData: number[];
-  uint64Data: Int64[];
+  doubleData: Float64Array;
+  uint64Data: Float64Array;
 }
 
 export interface AttributeProto {
@@ -29,7 +35,8 @@ export interface AttributeProto {
   s: Uint8Array;
   t: TensorProto | null;
   floats: number[];
-  ints: Int64[];
+  /** Numbers: decoded with NumberReader. */
+  ints: number[];
   strings: Uint8Array[];
   refAttrName: string;
 }
@@ -73,7 +80,18 @@ export interface ModelProto {
 }
 
 export function int64(value: Int64): number {
-  return typeof value === 'number' ? value : value.toNumber();
+  return typeof value === 'number' ? value : protobuf.util.LongBits.from(value).toNumber(value.unsigned);
+}
+
+/** int64 fields as numbers as they are read, not Long objects kept by the thousand (one per 1-byte varint). */
+export class NumberReader extends protobuf.Reader {
+  override int64(): never {
+    return readVarint64(this, true) as never;
+  }
+
+  override uint64(): never {
+    return readVarint64(this, false) as never;
+  }
 }
 
 let modelType: protobuf.Type | null = null;
@@ -83,16 +101,25 @@ export function schemaPath(): string {
   return path.resolve(__dirname, '..', '..', '..', 'lib', 'formats', 'onnx', 'onnx.proto');
 }
 
+/** The schema's ModelProto, its TensorProto decoded by decodeTensorProto (this Root is the loader's own). */
 function modelProtoType(): protobuf.Type {
-  modelType ??= protobuf.loadSync(schemaPath()).lookupType('onnx.ModelProto');
+  if (!modelType) {
+    const root = protobuf.loadSync(schemaPath());
+    const tensor = root.lookupType('onnx.TensorProto');
+    tensor.setup(); // generates the type's functions now, so none replaces the decoder set next
+    tensor.decode = decodeTensorProto as unknown as protobuf.Type['decode'];
+    modelType = root.lookupType('onnx.ModelProto');
+  }
   return modelType;
 }
 
-/** Decodes the bytes; protobufjs checks every length against the buffer, so nothing is sized by the file. */
+/** Decodes the bytes; every length is checked against the buffer, so nothing is sized by the file. */
 export function decodeModelProto(bytes: Uint8Array, label: string): ModelProto {
+  const type = modelProtoType();
+  scanWire(bytes, type, label);
   let model: ModelProto;
   try {
-    model = modelProtoType().decode(bytes) as unknown as ModelProto;
+    model = type.decode(new NumberReader(bytes)) as unknown as ModelProto;
   } catch (error) {
     throw new Error(`${label}: not a valid ONNX model (protobuf ModelProto): ${(error as Error).message}`);
   }
