@@ -110,6 +110,12 @@ describe('ONNX run budget: one per call, every node charged', () => {
     expect(model.runSync({ X: { data: new Float32Array(2), shape: [2] } }).Y.shape).toEqual([240]);
   });
 
+  it('constants folded while loading do not raise what a call may create', async () => {
+    const model = await loadModel(withInput([node('ConstantOfShape', ['s'], ['c'], {}, '/C'), node('Concat', ['c', 'c', 'X'], ['Y'], { axis: 0 }, '/Cat')], [ints('s', [2 ** 23])]));
+    expect(() => model.runSync({ X: { data: new Float32Array(1), shape: [1] } }))
+      .toThrow(/node 1 "\/Cat" \(Concat\): would create 16777217 elements, more than the 16777216 this model and its inputs justify \(4 per byte of the file, 16 per element of the largest input, at least 2\^24; more for each RNN result\)/);
+  });
+
   it('the charges add up over the call: 20 Expand nodes, each within the limit, together beyond it', async () => {
     const nodes = Array.from({ length: 20 }, (_, i) => node('Expand', ['X', 'shape'], [i === 19 ? 'Y' : `e${i}`], {}, `/E${i}`));
     const model = await loadModel(withInput(nodes, [ints('shape', [2 ** 20])]));

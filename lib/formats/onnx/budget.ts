@@ -8,9 +8,9 @@ import type { Value } from './value';
 
 /** Folding may create this many elements at least... */
 export const LOAD_FLOOR = 2 ** 24;
-/** ...or this many per byte of the file, whichever is more. */
+/** ...or this many per byte of the file, whichever is more; a call may create as many... */
 export const LOAD_PER_FILE_BYTE = 4;
-/** A call may create this many times the largest tensor the model holds or the caller gave (at least LOAD_FLOOR)... */
+/** ...or this many times its largest input (the file's constants are covered by its size). */
 export const RUN_FACTOR = 16;
 /** No value has more axes (numpy's limit); a chain of Unsqueeze could otherwise grow shapes instead of data. */
 export const MAX_RANK = 64;
@@ -32,12 +32,15 @@ export class ElementBudget {
     return new ElementBudget(limit, 0, 'loading this file', () => `its size allows (${LOAD_PER_FILE_BYTE} elements per byte of its ${fileBytes} bytes, at least 2^24)`);
   }
 
-  /** One budget for a call, from the model's constants and the caller's inputs. */
-  static forCall(values: Iterable<Value>): ElementBudget {
+  /**
+   * One budget for a call of a model loaded from `fileBytes`, given the caller's inputs. Not the
+   * folded constants: they were made by the file, within the load budget, and would justify more.
+   */
+  static forCall(fileBytes: number, inputs: Iterable<Value>): ElementBudget {
     let largest = 0;
-    for (const value of values) largest = Math.max(largest, value.data.length);
-    const limit = Math.max(LOAD_FLOOR, RUN_FACTOR * largest);
-    return new ElementBudget(limit, RUN_FACTOR, 'this call', () => `this model and its inputs justify (${RUN_FACTOR} times the largest tensor, at least 2^24, more for each RNN result)`);
+    for (const value of inputs) largest = Math.max(largest, value.data.length);
+    const limit = Math.max(LOAD_FLOOR, LOAD_PER_FILE_BYTE * fileBytes, RUN_FACTOR * largest);
+    return new ElementBudget(limit, RUN_FACTOR, 'this call', () => `this model and its inputs justify (${LOAD_PER_FILE_BYTE} per byte of the file, ${RUN_FACTOR} per element of the largest input, at least 2^24; more for each RNN result)`);
   }
 
   /** Refuses `count` more elements beyond the limit, before they are allocated. */

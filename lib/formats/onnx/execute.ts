@@ -22,7 +22,7 @@ function results(graph: CompiledGraph, values: Map<string, Value>): Map<string, 
 
 export function execute(graph: CompiledGraph, feeds: Map<string, Value>): Map<string, Value> {
   const values = new Map([...graph.constants, ...feeds]);
-  const budget = ElementBudget.forCall(values.values());
+  const budget = ElementBudget.forCall(graph.fileBytes, feeds.values());
   for (const node of graph.plan) {
     const inputs = inputsOf(node, values);
     const mark = budget.mark();
@@ -35,7 +35,7 @@ export function execute(graph: CompiledGraph, feeds: Map<string, Value>): Map<st
 
 export async function executeAsync(graph: CompiledGraph, feeds: Map<string, Value>): Promise<Map<string, Value>> {
   const values = new Map([...graph.constants, ...feeds]);
-  const budget = ElementBudget.forCall(values.values());
+  const budget = ElementBudget.forCall(graph.fileBytes, feeds.values());
   for (const node of graph.plan) {
     const inputs = inputsOf(node, values);
     const mark = budget.mark();

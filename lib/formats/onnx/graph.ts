@@ -34,6 +34,8 @@ export interface CompiledGraph {
   nodes: Array<{ name: string; opType: string; description?: Record<string, unknown> }>;
   numParameters: number;
   opset: number;
+  /** The file's size, which sizes every call's budget as it sized the load's. */
+  fileBytes: number;
 }
 
 function opsetOf(model: ModelProto, label: string): number {
@@ -147,5 +149,5 @@ export function compileGraph(model: ModelProto, label: string, fileBytes: number
   for (const output of outputs) {
     if (!compiler.defined.has(output.name)) throw new Error(`${label}: graph output '${output.name}' is produced by no node`);
   }
-  return { inputs, outputs, constants: compiler.constants, plan: compiler.plan, nodes: compiler.nodes, numParameters, opset };
+  return { inputs, outputs, constants: compiler.constants, plan: compiler.plan, nodes: compiler.nodes, numParameters, opset, fileBytes };
 }

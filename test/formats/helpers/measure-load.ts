@@ -1,5 +1,6 @@
-// Loads a model file in a child process (the built dist/, as the CLI tests use it) and reports how the
-// load ended, its peak RSS and its wall time. The parent watches the child's RSS and kills it past a
+// Loads model files in a child process (the built dist/, as the CLI tests use it), one after the other,
+// optionally running each loaded model once on inputs of ones of its declared shapes, and reports how
+// each ended, with the child's peak RSS and each file's wall time. The parent watches the child's RSS and kills it past a
 // ceiling, so a load that would take gigabytes fails its test instead of taking the machine with it.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,19 +12,47 @@ const KILL_AFTER_MS = 120_000;
 
 const CHILD = `
 const { loadModel } = require(${JSON.stringify(MODEL_JS)});
-const started = process.hrtime.bigint();
-loadModel(process.argv[1]).then(() => ({ loaded: true }), (e) => ({ loaded: false, type: e.constructor.name, message: e.message }))
-  .then((outcome) => {
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    process.stdout.write(JSON.stringify({ ...outcome, ms, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
-  });
+const [run, ...files] = process.argv.slice(1);
+const failure = (e) => ({ type: e.constructor.name, message: e.message });
+function feeds(model) {
+  return Object.fromEntries(Object.entries(model.inputShapes).map(([name, shape]) => {
+    const dims = (shape || [1]).map((d) => (typeof d === 'number' ? d : 1));
+    return [name, { data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(1), shape: dims }];
+  }));
+}
+(async () => {
+  const outcomes = [];
+  for (const file of files) {
+    process.stderr.write('loading ' + file + '\\n');
+    const started = process.hrtime.bigint();
+    let outcome;
+    try {
+      const model = await loadModel(file);
+      outcome = { loaded: true };
+      if (run === 'run') { try { model.runSync(feeds(model)); outcome.ran = true; } catch (e) { outcome.ran = false; outcome.run = failure(e); } }
+    } catch (e) {
+      outcome = { loaded: false, ...failure(e) };
+    }
+    outcomes.push({ ...outcome, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+  }
+  process.stdout.write(JSON.stringify({ outcomes, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+})();
 `;
 
-export interface LoadMeasure {
+export interface Failure {
+  type: string;
+  message: string;
+}
+
+export interface LoadOutcome extends Partial<Failure> {
   loaded: boolean;
-  type?: string;
-  message?: string;
+  /** With `run`: whether the loaded model ran, and how it failed. */
+  ran?: boolean;
+  run?: Failure;
   ms: number;
+}
+
+export interface LoadMeasure extends LoadOutcome {
   maxRssMiB: number;
 }
 
@@ -36,9 +65,15 @@ function rssMiB(pid: number): number {
   }
 }
 
-export function measureLoad(file: string): Promise<LoadMeasure> {
+export async function measureLoad(file: string): Promise<LoadMeasure> {
+  const { outcomes, maxRssMiB } = await measureLoads([file], false);
+  return { ...outcomes[0], maxRssMiB };
+}
+
+export function measureLoads(files: string[], run: boolean): Promise<{ outcomes: LoadOutcome[]; maxRssMiB: number }> {
+  const what = files.length === 1 ? files[0] : `${files.length} files`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', CHILD, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', CHILD, run ? 'run' : 'load', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let killed = '';
@@ -50,9 +85,10 @@ export function measureLoad(file: string): Promise<LoadMeasure> {
     child.on('close', (code) => {
       clearInterval(watch);
       clearTimeout(timer);
-      if (killed) return reject(new Error(`loading ${file} was stopped: ${killed}`));
-      if (code !== 0 || !stdout) return reject(new Error(`loading ${file} exited with ${code}: ${stderr}`));
-      resolve(JSON.parse(stdout) as LoadMeasure);
+      const current = stderr.trim().split('\n').pop()?.replace(/^loading /, '') ?? what;
+      if (killed) return reject(new Error(`loading ${current} was stopped: ${killed}`));
+      if (code !== 0 || !stdout) return reject(new Error(`loading ${what} exited with ${code}: ${stderr}`));
+      resolve(JSON.parse(stdout));
     });
   });
 }
