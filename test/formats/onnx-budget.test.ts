@@ -98,6 +98,23 @@ describe('ONNX load budget: sized by the file, charged by every folded node', ()
 });
 
 describe('ONNX run budget: one per call, every node charged', () => {
+  it('an RNN whose X is a constant is not folded while loading: it runs per call, as with X given', async () => {
+    const weights = [tensor('W', [1, 3, 1], [0.5, -0.25, 1]), tensor('R', [1, 3, 3], [0.1, 0, 0.2, 0, -0.3, 0, 0.4, 0, 0.1])];
+    const xs = [1, -2, 0.5, 3];
+    const rnn = node('RNN', ['X', 'W', 'R'], ['Y'], { hidden_size: 3 }, '/RNN');
+    const constant = await loadModel(modelBytes({ nodes: [rnn], initializers: [tensor('X', [4, 1, 1], xs), ...weights], inputs: [], outputs: [valueInfo('Y', null)] }));
+    const given = await loadModel(modelBytes({ nodes: [rnn], initializers: weights, inputs: [valueInfo('X', [4, 1, 1])], outputs: [valueInfo('Y', null)] }));
+    const want = given.runSync({ X: { data: Float32Array.from(xs), shape: [4, 1, 1] } }).Y;
+    expect(constant.config.operators).toEqual({ RNN: 1 });
+    expect(constant.runSync({}).Y).toEqual(want);
+    expect(want.shape).toEqual([4, 1, 1, 3]);
+    // Folded, X of 2^22 steps and its 3 x 2^22 outputs would exceed the load budget; not folded, the file loads.
+    const long = modelBytes({
+      nodes: [node('ConstantOfShape', ['dims'], ['X'], {}, '/X'), rnn], initializers: [ints('dims', [2 ** 22, 1, 1]), ...weights], inputs: [], outputs: [valueInfo('Y', null)],
+    });
+    await expect(loadModel(long)).resolves.toBeDefined();
+  });
+
   const withInput = (nodes: object[], initializers: object[] = []) => modelBytes({
     nodes, initializers, inputs: [valueInfo('X', ['n'])], outputs: [valueInfo('Y', null)],
   });

@@ -6,7 +6,7 @@ export const INT32 = 6;
 export const INT64 = 7;
 export const BOOL = 9;
 
-/** ONNX TensorProto.DataType codes and names, for messages. */
+/** ONNX TensorProto.DataType codes and names, for messages, as onnx.proto defines them (a test holds the two together). */
 export const DATA_TYPE_NAMES: Record<number, string> = {
   0: 'UNDEFINED', 1: 'FLOAT', 2: 'UINT8', 3: 'INT8', 4: 'UINT16', 5: 'INT16', 6: 'INT32', 7: 'INT64', 8: 'STRING',
   9: 'BOOL', 10: 'FLOAT16', 11: 'DOUBLE', 12: 'UINT32', 13: 'UINT64', 14: 'COMPLEX64', 15: 'COMPLEX128',
