@@ -89,10 +89,18 @@ function isTensor(value: unknown): value is Tensor {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'data' in value && 'shape' in value;
 }
 
+// The most levels of nesting taken (NumPy 2's most dimensions). The conversion recurses once per
+// level, and an array that contains itself would otherwise grow the shape until V8 aborts.
+const MAX_NESTED_DEPTH = 64;
+
 function nestedShape(value: readonly Nested[], name: string): number[] {
   const shape: number[] = [];
   let level: Nested = value;
   while (Array.isArray(level)) {
+    if (shape.length === MAX_NESTED_DEPTH) {
+      throw new RangeError(`${name}: nested arrays more than ${MAX_NESTED_DEPTH} levels deep (a tensor given as nested arrays `
+        + `has at most ${MAX_NESTED_DEPTH} dimensions; an array that contains itself never ends)`);
+    }
     shape.push(level.length);
     if (level.length === 0) return shape;
     level = level[0] as Nested;

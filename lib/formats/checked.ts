@@ -1,8 +1,9 @@
 // Checked sizes for shapes read from files: a header may claim anything, so every element count
 // and byte length is proven to be a safe integer, and within what the file holds, before allocating.
+import { MAX_KERNEL_SIZE } from '../limits';
 
 /** The largest element count any tensor may have (the native kernel's limit for one matrix). */
-export const MAX_ELEMENTS = 2 ** 31 - 1;
+export const MAX_ELEMENTS = MAX_KERNEL_SIZE;
 
 /** Checks one dimension read from a file: a non-negative safe integer. */
 export function checkDim(value: unknown, what: string): number {
