@@ -38,6 +38,18 @@ describe('ONNX decoding: memory proportional to the file, measured in a child pr
     expect(measured.maxRssMiB).toBeLessThanOrEqual(baseline.maxRssMiB + (RSS_PER_FILE_BYTE * bytes.length) / MIB);
   }, 180_000);
 
+  it(`20 MB of packed 1-byte attribute ints loads within ${RSS_PER_FILE_BYTE} bytes of RSS per byte of file`, async () => {
+    const baseline = await measure('tiny.onnx', tinyModel());
+    const count = 20_000_000;
+    const ints = concat(protobuf.Writer.create().uint32((8 << 3) | 2).uint32(count).finish(), new Uint8Array(count).fill(1));
+    const transpose = concat(delimited(1, 'x'), delimited(2, 'y'), delimited(4, 'Transpose'), delimited(5, concat(delimited(1, 'perm'), varintField(20, 7), ints)));
+    const bytes = modelAround(delimited(1, transpose));
+    const measured = await measure('ints.onnx', bytes);
+    expect(measured).toMatchObject({ loaded: false, type: 'Error' });
+    expect(measured.message).toMatch(/ints.onnx: node 0 \(Transpose\): input 'x' is not a graph input/);
+    expect(measured.maxRssMiB).toBeLessThanOrEqual(baseline.maxRssMiB + (RSS_PER_FILE_BYTE * bytes.length) / MIB);
+  }, 180_000);
+
   it('20 MB of empty nodes (a 100-byte object each from 2 bytes) is refused before it is decoded', async () => {
     const baseline = await measure('tiny.onnx', tinyModel());
     const bytes = modelAround(Buffer.alloc(20_000_000, Uint8Array.of(0x0a, 0x00))); // GraphProto.node, length 0
@@ -63,6 +75,15 @@ describe('ONNX decoding: TensorProto numeric fields', () => {
     expect(Array.from(mixed.int64Data)).toEqual([1, 2, 3, 4]);
   });
 
+  it('attribute ints as exact numbers in a typed array', () => {
+    const attribute = concat(delimited(1, 'perm'), varintField(20, 7), packedInt64(8, extremes), varintField(3, -5));
+    const graph = delimited(1, concat(delimited(4, 'Transpose'), delimited(5, attribute)));
+    const decoded = decodeModelProto(modelAround(graph), 'test').graph!.node[0].attribute[0];
+    expect(decoded.ints).toBeInstanceOf(Float64Array);
+    expect(Array.from(decoded.ints)).toEqual(extremes);
+    expect(decoded.i).toBe(-5);
+  });
+
   it('the other numeric fields as the same values protobufjs reads', () => {
     const root = protobuf.Root.fromJSON({ nested: { T: { fields: {
       floatData: { id: 4, type: 'float', rule: 'repeated' }, int32Data: { id: 5, type: 'int32', rule: 'repeated' },
@@ -81,9 +102,9 @@ describe('ONNX decoding: TensorProto numeric fields', () => {
 
   it('a packed list that ends inside a varint, a wrong wire type and more than 64 dims are refused', async () => {
     const cut = concat(varintField(2, 7), delimited(7, Uint8Array.of(0x01, 0x80)));
-    await expect(loadModel(modelAround(identityOf(cut)))).rejects.toThrow(/<bytes>: not a valid ONNX model \(protobuf ModelProto\): packed field of int64 at offset \d+ ends inside a varint/);
+    await expect(loadModel(modelAround(identityOf(cut)))).rejects.toThrow(/<bytes>: not a valid ONNX model \(protobuf ModelProto\): packed field 'int64Data' at offset \d+ ends inside a varint/);
     const fixedDims = concat(Uint8Array.of((1 << 3) | 5, 0, 0, 0, 0), varintField(2, 7));
-    await expect(loadModel(modelAround(identityOf(fixedDims)))).rejects.toThrow(/not a valid ONNX model \(protobuf ModelProto\): TensorProto field 1 at offset \d+ has wire type 5/);
+    await expect(loadModel(modelAround(identityOf(fixedDims)))).rejects.toThrow(/not a valid ONNX model \(protobuf ModelProto\): field 'dims' at offset \d+ has wire type 5/);
     const rank65 = concat(packedInt64(1, new Array(65).fill(1)), varintField(2, 7), packedInt64(7, [5]));
     await expect(loadModel(modelAround(identityOf(rank65)))).rejects.toThrow(/initializer 't': 65 dims, more than the 64 a tensor may have/);
   });

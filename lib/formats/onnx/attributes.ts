@@ -1,5 +1,5 @@
 // Typed access to a node's attributes, with errors naming the node and the attribute.
-import { int64, type AttributeProto, type NodeProto, type TensorProto } from './proto';
+import type { AttributeProto, NodeProto, TensorProto } from './proto';
 
 /** AttributeProto.AttributeType, as onnx.proto defines it (a test holds the two together). */
 export const ATTRIBUTE_TYPES = {
@@ -51,11 +51,12 @@ export class Attributes {
   int(name: string): number | undefined;
   int(name: string, fallback?: number): number | undefined {
     const attribute = this.get(name, INT);
-    return attribute ? int64(attribute.i) : fallback;
+    return attribute ? attribute.i : fallback;
   }
 
   ints(name: string): number[] | undefined {
-    return this.get(name, INTS)?.ints.map(int64);
+    const ints = this.get(name, INTS)?.ints;
+    return ints && Array.from(ints);
   }
 
   float(name: string): number | undefined {
@@ -63,7 +64,8 @@ export class Attributes {
   }
 
   floats(name: string): number[] | undefined {
-    return this.get(name, FLOATS)?.floats.slice();
+    const floats = this.get(name, FLOATS)?.floats;
+    return floats && Array.from(floats);
   }
 
   string(name: string): string | undefined {

@@ -5,7 +5,7 @@ import { Attributes } from './attributes';
 import { ElementBudget } from './budget';
 import type { CompiledOp, Operator, Outputs } from './op';
 import { OPERATORS } from './ops/registry';
-import { int64, type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './proto';
+import type { GraphProto, ModelProto, NodeProto, ValueInfoProto } from './proto';
 import { valueFromTensorProto } from './tensor-proto';
 import { isFloatType, isSupportedType, typeName, type Value } from './value';
 
@@ -41,13 +41,13 @@ export interface CompiledGraph {
 function opsetOf(model: ModelProto, label: string): number {
   const entry = model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
   if (!entry) throw new Error(`${label}: the model imports no ai.onnx operator set`);
-  return int64(entry.version);
+  return entry.version;
 }
 
 function describeValue(info: ValueInfoProto, what: string): GraphValue {
   const tensorType = info.type?.tensorType;
   if (!tensorType) throw new TypeError(`${what} '${info.name}': only tensor values are supported`);
-  const dims = tensorType.shape?.dim.map((d): Dim => (d.value === 'dimValue' ? int64(d.dimValue!) : d.dimParam || '?'));
+  const dims = tensorType.shape?.dim.map((d): Dim => (d.value === 'dimValue' ? d.dimValue : d.dimParam || '?'));
   return { name: info.name, dtype: tensorType.elemType, shape: dims ?? null };
 }
 

@@ -6,7 +6,7 @@ import { findBatchAxes } from './batch-axes';
 import { execute, executeAsync } from './execute';
 import { feedValue } from './feeds';
 import { compileGraph, type CompiledGraph, type GraphValue } from './graph';
-import { decodeModelProto, int64, type ModelProto } from './proto';
+import { decodeModelProto, type ModelProto } from './proto';
 import type { Value } from './value';
 
 function shapes(values: GraphValue[]): Record<string, Dim[] | null> {
@@ -17,7 +17,7 @@ function configOf(model: ModelProto, graph: CompiledGraph): Record<string, unkno
   const operators: Record<string, number> = {};
   for (const node of graph.nodes) operators[node.opType] = (operators[node.opType] ?? 0) + 1;
   return {
-    irVersion: int64(model.irVersion),
+    irVersion: model.irVersion,
     opsetVersion: graph.opset,
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' ') || null,
     graphName: model.graph!.name || null,

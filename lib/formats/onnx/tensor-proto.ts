@@ -47,7 +47,7 @@ function fromRawData(t: TensorProto, shape: number[], what: string): Float32Arra
 
 /** Converts a TensorProto; `what` names it in errors (initializer 'W', node 3 attribute 'value'). */
 export function valueFromTensorProto(t: TensorProto, what: string): Value {
-  if (t.dataLocation === 1 || t.externalDataCount > 0) {
+  if (t.dataLocation === 1 || t.externalData.length > 0) {
     throw new Error(`${what}: tensors stored in external data files are not supported; save the model with its weights inside`);
   }
   if (t.segment) throw new Error(`${what}: segmented tensors are not supported`);
