@@ -59,6 +59,7 @@
         "native/kernel/recurrence.cc",
         "native/kernel/rnn_model.cc",
         "native/binding/dense_binding.cc",
+        "native/binding/enum_names.cc",
         "native/binding/js_args.cc",
         "native/binding/native_rnn.cc",
         "native/binding/forward_async.cc",

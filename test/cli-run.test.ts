@@ -12,7 +12,7 @@ import { progressBar } from '../lib/cli/progress';
 import { expectClose, expectExact, FIXTURES_DIR, loadJson, mulberry32, randomFloat32, tensorOf, type JsonTensor } from './support/fixtures';
 import { modelBytes, node, tensor, valueInfo } from './formats/helpers/onnx-builder';
 
-const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
+const CLI = path.resolve(__dirname, '..', 'dist', 'cli', 'main.js');
 // Each CLI process loads the addon and ~120 modules (about 0.4 s of CPU); a fixture's four runs take
 // seconds on a busy machine, more than vitest's 5 s default allows for.
 vi.setConfig({ testTimeout: 60_000 });

@@ -73,7 +73,7 @@ describe.skipIf(!packagingRun)('installing the packed tarball as a dependency', 
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean)
       .map((file) => file.replace(/^package\//, ''));
     for (const needed of ['LICENSE', 'THIRD-PARTY-NOTICES.md', 'README.md', 'package.json', PREBUILT, 'binding.gyp',
-      'dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'scripts/install.js', 'scripts/openblas-flags.js']) {
+      'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'scripts/install.js', 'scripts/openblas-flags.js']) {
       expect(files).toContain(needed);
     }
     const gyp = JSON.parse(fs.readFileSync(path.join(ROOT, 'binding.gyp'), 'utf8'));

@@ -31,16 +31,14 @@ Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), vrnn::ComputeThreads::Instance().max_threads());
 }
 
+// lib/ has checked the name against supportedKernelPaths(); this only maps it.
 Napi::Value SetKernelPath(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsString()) throw Napi::TypeError::New(env, "path: expected a string");
   const std::string name = info[0].As<Napi::String>().Utf8Value();
   vrnn::KernelPath path;
-  if (!vrnn::ParseKernelPath(name, &path)) {
-    throw Napi::RangeError::New(env, "path: expected 'auto', 'avx512', 'avx2' or 'portable', got '" + name + "'");
-  }
-  if (!vrnn::KernelPathSupported(path)) {
-    throw Napi::RangeError::New(env, "path: '" + name + "' is not supported by this CPU");
+  if (!vrnn::ParseKernelPath(name, &path) || !vrnn::KernelPathSupported(path)) {
+    throw Napi::RangeError::New(env, "path: '" + name + "' is not a kernel path this CPU supports");
   }
   DataOf(env).kernel_path = path;
   return env.Undefined();

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 const nodeGypBuild = require('node-gyp-build') as { path(dir: string): string };
 
-const packageRoot = path.resolve(__dirname, '..');
+const packageRoot = path.resolve(__dirname, '..', '..');
 const localBuilds = [
   path.join(packageRoot, 'build', 'Release', 'vanilla_rnn.node'),
   path.join(packageRoot, 'build-cmake', 'Release', 'vanilla_rnn.node'),

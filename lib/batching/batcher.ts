@@ -6,11 +6,13 @@
 // kernel writes into reused shared memory, and the results of a batch are views of one buffer (as
 // Node's pooled Buffers are views of a shared slab), since allocating a typed array per request costs
 // more than a short request's work.
-import { BatchOutputPool } from './batching/shared-buffers';
-import { InputStaging, type Staged } from './batching/staging';
-import { checkOptionsObject, positiveInteger } from './options';
-import type { RNN, RNNOutput } from './rnn';
-import { copyOfShape, formatShape, formatValue, sizeOf, toTensor, type TensorLike } from './tensor';
+import type { KernelOutputs, SequenceCall } from '../native/binding';
+import { checkOptionsObject, positiveInteger } from '../options';
+import type { RNNOutput } from '../rnn';
+import { kernelOf, type RNN } from '../rnn/rnn';
+import { copyOfShape, formatShape, formatValue, toTensor, type TensorLike } from '../tensor';
+import { BatchOutputPool } from './shared-buffers';
+import { InputStaging, type Staged } from './staging';
 
 export interface BatcherOptions {
   /** The most sequences merged into one call (default 64). */
@@ -64,6 +66,7 @@ class DynamicBatcher implements Batcher {
   private readonly outputPool = new BatchOutputPool();
 
   constructor(private readonly rnn: RNN, options?: BatcherOptions) {
+    if (typeof rnn !== 'object' || rnn === null || !kernelOf(rnn)) throw new TypeError(`createBatcher: expected an RNN, got ${formatValue(rnn)}`);
     const o = checkOptionsObject(options, ['maxBatchSize', 'maxDelayMs'], 'createBatcher options');
     this.maxBatchSize = o.maxBatchSize === undefined ? 64 : positiveInteger(o.maxBatchSize, 'maxBatchSize');
     const delay = o.maxDelayMs === undefined ? 2 : o.maxDelayMs;
@@ -168,10 +171,11 @@ class DynamicBatcher implements Batcher {
       const lengths = Int32Array.from(batch, (request) => request.steps);
       const steps = Math.max(...lengths);
       const width = this.rnn.numDirections * this.rnn.config.hiddenSize;
-      const call = { input: this.mergeInputs(batch, steps), steps, batch: batch.length, batchFirst: true, h0: this.mergeStates(batch), lengths, mask: null };
-      const shapes = { output: [batch.length, steps, width], hn: [this.stateRows, batch.length, this.rnn.config.hiddenSize] };
-      const out = { output: outputs.output.view(sizeOf(shapes.output)), hn: outputs.hn.view(sizeOf(shapes.hn)) };
-      const results = this.split(await this.rnn.runAsync(call, shapes, { out }), lengths);
+      const call: SequenceCall = {
+        input: this.mergeInputs(batch, steps), steps, batch: batch.length, batchFirst: true, h0: this.mergeStates(batch), lengths, mask: null,
+      };
+      const out = { output: outputs.output.view(batch.length * steps * width), hn: outputs.hn.view(this.stateRows * batch.length * this.rnn.config.hiddenSize) };
+      const results = this.split(await kernelOf(this.rnn).runAsync(call, { out }), lengths, steps);
       batch.forEach((request, b) => this.settle(request, () => request.resolve(results[b])));
     } catch (error) {
       for (const request of batch) this.settle(request, () => request.reject(error));
@@ -206,10 +210,10 @@ class DynamicBatcher implements Batcher {
 
   // Each request's output rows and state, copied out of the shared memory into one new buffer, of
   // which each result is a view: [output of request 0, its hn, output of request 1, ...].
-  private split(result: RNNOutput, lengths: Int32Array): RNNOutput[] {
+  private split(result: KernelOutputs, lengths: Int32Array, steps: number): RNNOutput[] {
     const width = this.rnn.numDirections * this.rnn.config.hiddenSize;
     const h = this.rnn.config.hiddenSize;
-    const [count, steps] = result.output.shape;
+    const count = lengths.length;
     const stateSize = this.stateRows * h;
     const all = new Float32Array(lengths.reduce((sum, length) => sum + length * width + stateSize, 0));
     const results: RNNOutput[] = [];
@@ -217,9 +221,9 @@ class DynamicBatcher implements Batcher {
     for (let b = 0; b < count; b++) {
       const outputSize = lengths[b] * width;
       const output = all.subarray(at, at + outputSize);
-      output.set(result.output.data.subarray(b * steps * width, b * steps * width + outputSize));
+      output.set(result.output.subarray(b * steps * width, b * steps * width + outputSize));
       const hn = all.subarray(at + outputSize, at + outputSize + stateSize);
-      for (let row = 0; row < this.stateRows; row++) hn.set(result.hn.data.subarray((row * count + b) * h, (row * count + b + 1) * h), row * h);
+      for (let row = 0; row < this.stateRows; row++) hn.set(result.hn.subarray((row * count + b) * h, (row * count + b + 1) * h), row * h);
       at += outputSize + stateSize;
       results.push({ output: { data: output, shape: [lengths[b], width] }, hn: { data: hn, shape: [this.stateRows, h] } });
     }

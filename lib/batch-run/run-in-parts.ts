@@ -2,8 +2,8 @@
 // time besides the outputs) and joins the parts' outputs along their batch axes.
 import type { Model } from '../model';
 import type { Tensor } from '../tensor';
-import { concatAlong, sliceAlong } from './batch-slices';
-import type { BatchPlan } from './batch-plan';
+import type { BatchPlan } from './plan';
+import { concatAlong, sliceAlong } from './slices';
 
 type Feeds = Record<string, Tensor>;
 type Parts = Extract<BatchPlan, { kind: 'parts' }>;

@@ -1,4 +1,4 @@
-// Cutting a tensor into slices along one axis and joining slices back: how `run --batch-size` feeds a
+// Cutting a tensor into slices along one axis and joining slices back: how a run in parts feeds a
 // model part of the sequences at a time and assembles the outputs of every part.
 import { concatBlocks } from '../concat-blocks';
 import { formatShape, sizeOf, type Tensor } from '../tensor';

@@ -2,7 +2,7 @@
 // The `vanilla-rnn` command line. Exit codes: 0 ok, 1 runtime error, 2 usage error. Errors are one
 // line on stderr; --verbose adds the stack.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { RunOptions } from './cli/run-command';
+import type { RunOptions } from './run-command';
 
 function positiveIntegerOption(value: string): number {
   const parsed = Number(value);
@@ -29,7 +29,7 @@ function buildProgram(): Command {
     .exitOverride();
   program.command('demo')
     .description('run the built-in example models and print inputs, outputs and timings')
-    .action(async () => (await import('./cli/demo')).runDemo());
+    .action(async () => (await import('./demo')).runDemo());
   withStateDictOptions(program.command('run')
     .description('run a model file (.onnx, .safetensors, TF.js model.json) on .npy inputs; writes <output>.npy')
     .argument('<model>', 'the model file (or a TF.js model directory)')
@@ -37,13 +37,13 @@ function buildProgram(): Command {
     .option('--out-dir <dir>', 'where to write the outputs', '.')
     .option('--batch-size <n>', 'run n sequences at a time (progress bar on a terminal); default: all at once', positiveIntegerOption))
     .action(async (model: string, options: RunOptions) => {
-      const { runModelFile } = await import('./cli/run-command');
+      const { runModelFile } = await import('./run-command');
       await runModelFile(model, options, { print: console.log, stderr: process.stderr });
     });
   withStateDictOptions(program.command('info')
     .description('format, configuration, parameter count, input and output names, shapes and batch axes of a model file')
     .argument('<model>', 'the model file (or a TF.js model directory)'))
-    .action(async (model: string, options: RunOptions) => (await import('./cli/info-command')).describeModelFile(model, options, console.log));
+    .action(async (model: string, options: RunOptions) => (await import('./info-command')).describeModelFile(model, options, console.log));
   return program;
 }
 

@@ -1,5 +1,5 @@
-// How `run` goes through the input: in parts of --batch-size sequences when the model says where its
-// batch axis is, else whole with the reason said.
+// How a run over files goes through the input: in parts of batchSize sequences when the model says
+// where its batch axis is, else whole with the reason said.
 import type { BatchAxes, Model } from '../model';
 import { formatShape, type Tensor } from '../tensor';
 

@@ -1,8 +1,9 @@
 // Process-wide compute settings: the thread budget and the instruction-set path of the kernel.
-import { addon } from './native';
-import { positiveInteger } from './options';
+import { positiveInteger } from '../options';
+import { describe } from '../tensor';
+import { addon, type KernelPath } from './binding';
 
-export type KernelPath = 'avx512' | 'avx2' | 'portable';
+export type { KernelPath } from './binding';
 
 /**
  * Sets how many threads may compute at once in this process, across every model, async call and
@@ -27,6 +28,11 @@ export function supportedKernelPaths(): KernelPath[] {
  * every path gives the same results to float rounding.
  */
 export function setKernelPath(path: KernelPath | 'auto'): void {
+  if (typeof path !== 'string') throw new TypeError(`path: expected a string, got ${describe(path)}`);
+  if (!['auto', 'avx512', 'avx2', 'portable'].includes(path)) {
+    throw new RangeError(`path: expected 'auto', 'avx512', 'avx2' or 'portable', got '${path}'`);
+  }
+  if (path !== 'auto' && !addon.supportedKernelPaths().includes(path)) throw new RangeError(`path: '${path}' is not supported by this CPU`);
   addon.setKernelPath(path);
 }
 
