@@ -66,13 +66,6 @@
         "native/binding/runtime_binding.cc",
         "native/binding/addon.cc"
       ]
-    },
-    {
-      "target_name": "bench_probes",
-      "sources": [
-        "native/binding/bench_probes.cc",
-        "native/binding/js_args.cc"
-      ]
     }
   ]
 }
