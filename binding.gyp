@@ -12,7 +12,7 @@
         "native/kernel/step_avx2.cc",
         "native/kernel/step_avx512.cc",
         "native/kernel/kernel_path.cc",
-        "native/kernel/thread_pool.cc",
+        "native/kernel/compute_threads.cc",
         "native/kernel/forward_pass.cc",
         "native/kernel/recurrence.cc",
         "native/kernel/rnn_model.cc",

@@ -17,7 +17,8 @@
 #include "projection.h"
 #include "recurrence.h"
 #include "rnn_model.h"
-#include "thread_pool.h"
+#include "compute_threads.h"
+#include "spin_barrier.h"
 
 namespace vrnn {
 

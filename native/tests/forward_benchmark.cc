@@ -14,7 +14,7 @@
 
 #include "../kernel/rnn_model.h"
 #include "../kernel/step_kernel.h"
-#include "../kernel/thread_pool.h"
+#include "../kernel/compute_threads.h"
 
 namespace {
 

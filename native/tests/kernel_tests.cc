@@ -10,7 +10,8 @@
 
 #include "../kernel/rnn_model.h"
 #include "../kernel/step_kernel.h"
-#include "../kernel/thread_pool.h"
+#include "../kernel/compute_threads.h"
+#include "../kernel/spin_barrier.h"
 
 namespace {
 
