@@ -11,6 +11,7 @@
         "native/kernel/step_portable.cc",
         "native/kernel/step_avx2.cc",
         "native/kernel/step_avx512.cc",
+        "native/kernel/step_neon.cc",
         "native/kernel/kernel_path.cc",
         "native/kernel/compute_threads.cc",
         "native/kernel/forward_pass.cc",

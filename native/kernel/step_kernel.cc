@@ -7,6 +7,7 @@ StepKernel StepKernelFor(KernelPath path) {
   switch (path) {
     case KernelPath::kAvx512: return StepAvx512;
     case KernelPath::kAvx2: return StepAvx2;
+    case KernelPath::kNeon: return StepNeon;
     default: return StepPortable;
   }
 }

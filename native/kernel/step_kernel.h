@@ -65,6 +65,7 @@ StepKernel StepKernelFor(KernelPath path);
 void StepPortable(const PackedStepWeights& weights, const StepRows& rows, std::size_t col_begin, std::size_t col_end);
 void StepAvx2(const PackedStepWeights& weights, const StepRows& rows, std::size_t col_begin, std::size_t col_end);
 void StepAvx512(const PackedStepWeights& weights, const StepRows& rows, std::size_t col_begin, std::size_t col_end);
+void StepNeon(const PackedStepWeights& weights, const StepRows& rows, std::size_t col_begin, std::size_t col_end);
 
 // Whether a path fuses this activation in registers; the others get a scalar pass over the row.
 inline bool FusedInRegisters(ActivationKind kind) {

@@ -34,7 +34,7 @@ double NanosecondsPerStep(vrnn::StepKernel kernel, std::size_t hidden, std::size
 int main() {
   const std::size_t shapes[][2] = {{64, 1}, {128, 1}, {256, 1}, {512, 1}, {256, 16}, {512, 64}, {128, 256}};
   std::printf("%-9s %6s %5s %12s %10s\n", "path", "H", "B", "ns/step", "GFLOP/s");
-  for (vrnn::KernelPath path : {vrnn::KernelPath::kPortable, vrnn::KernelPath::kAvx2, vrnn::KernelPath::kAvx512}) {
+  for (vrnn::KernelPath path : vrnn::kAllKernelPaths) {
     if (!vrnn::KernelPathSupported(path)) continue;
     for (const auto& shape : shapes) {
       const double ns = NanosecondsPerStep(vrnn::StepKernelFor(path), shape[0], shape[1]);
