@@ -55,8 +55,8 @@ void Block(const BlockArgs<S>& a, std::size_t r0, std::size_t j0) {
 #pragma GCC unroll 16
   for (int r = 0; r < R; ++r) h[r] = a.rows->h_prev[r0 + r];
   const float* w_row = a.panel + j0;
-  const std::size_t hidden = a.weights->hidden;
-  for (std::size_t k = 0; k < hidden; ++k, w_row += kPanelWidth) {
+  const std::size_t depth = a.weights->depth;
+  for (std::size_t k = 0; k < depth; ++k, w_row += kPanelWidth) {
     Vec w[C];
 #pragma GCC unroll 16
     for (int c = 0; c < C; ++c) w[c] = S::Load(w_row + W * c);
@@ -67,16 +67,22 @@ void Block(const BlockArgs<S>& a, std::size_t r0, std::size_t j0) {
       for (int c = 0; c < C; ++c) acc[r][c] = S::Fma(hb, w[c], acc[r][c]);
     }
   }
+  // Whole vectors are loaded and stored plainly: AMD cores do not forward a masked store to the
+  // next step's loads of the state, which then wait for the store to retire.
 #pragma GCC unroll 16
   for (int c = 0; c < C; ++c) {
     const std::size_t j = j0 + W * c;
+    const bool whole = a.col_end - j >= static_cast<std::size_t>(W);
     const typename S::Tail tail = S::FirstLanes(a.col_end - j);
-    const Vec bias = S::Load(a.weights->b_hh + j);  // b_hh is padded to whole panels
+    const Vec bias = S::Load(a.weights->bias + j);  // padded to whole panels
 #pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
-      const Vec p = S::LoadTail(a.rows->projected[r0 + r] + j, tail);
-      const Vec v = S::Add(acc[r][c], S::Add(p, bias));
-      S::StoreTail(a.rows->out[r0 + r] + j, tail, Finish(*a.epilogue, v));
+      const float* projected = a.rows->projected[r0 + r] + j;
+      float* out = a.rows->out[r0 + r] + j;
+      const Vec p = whole ? S::Load(projected) : S::LoadTail(projected, tail);
+      const Vec v = Finish(*a.epilogue, S::Add(acc[r][c], S::Add(p, bias)));
+      if (whole) S::Store(out, v);
+      else S::StoreTail(out, tail, v);
     }
   }
 }
