@@ -37,7 +37,8 @@ ForwardPass::ForwardPass(const RnnModel& model, const SequenceBatch& batch, Work
       layout_{batch.steps, batch.batch, batch.batch_first},
       nd_(model.spec().num_directions()),
       hidden_(model.spec().hidden_size),
-      kernel_(StepKernelFor(batch.kernel_path)) {}
+      kernel_(StepKernelFor(batch.kernel_path)),
+      projection_kernel_(ProjectionKernelFor(batch.kernel_path)) {}
 
 void ForwardPass::Run() {
   if (layout_.RowCount() == 0) return;
@@ -193,7 +194,8 @@ void ForwardPass::RecurInterleaved(int layer, int thread) {
 ProjectionArgs ForwardPass::ProjectionFor(int layer, int dir) const {
   const DirectionParameters& p = model_.Parameters(layer, dir);
   return {LayerInput(layer), static_cast<std::size_t>(spec_.layer_input_size(layer)), layout_, batch_.lengths,
-          p.w_ih.data(), p.b_ih.data(), hidden_, ws_.projections[dir].data(), spec_.is_reverse(dir)};
+          p.w_ih.data(), p.w_ih_t.data(), p.b_ih.data(), ws_.zeros.data(), projection_kernel_, hidden_,
+          ws_.projections[dir].data(), spec_.is_reverse(dir)};
 }
 
 DirectionJob ForwardPass::JobFor(int layer, int dir) const {

@@ -61,6 +61,7 @@ class ForwardPass {
   const int nd_;
   const std::size_t hidden_;
   StepKernel kernel_;
+  StepKernel projection_kernel_;  // nullptr: sgemm
   DirectionTeam teams_[2];
   bool interleave_ = false;  // one thread advances both directions step by step
   std::unique_ptr<SpinBarrier> all_threads_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 namespace vrnn {
 namespace {
@@ -36,8 +37,30 @@ void ProjectRowsPlain(const ProjectionArgs& a, std::size_t first_row, std::size_
 
 // C = bias rows, then C += A W_ih^T: folding b_ih into the GEMM's beta keeps PyTorch's grouping
 // (x W_ih^T + b_ih) + (h W_hh^T + b_hh). Rows first_row, first_row + row_step, ... of the layout.
+// The blocked kernel over rows of the input, in groups whose row pointers fit on the stack: each
+// output's sum over k runs in the same order whatever the group, so the cut changes no bit.
+void ProjectRowsBlocked(const ProjectionArgs& a, std::size_t first_row, std::size_t row_count, std::size_t row_step) {
+  constexpr std::size_t kGroup = 64;
+  const PackedStepWeights weights{a.w_ih_t, a.b_ih, a.input_width, {ActivationKind::kAffine, 1.0f, 0.0f},
+                                  std::numeric_limits<float>::infinity()};
+  const float* x[kGroup];
+  const float* zeros[kGroup];
+  float* out[kGroup];
+  for (std::size_t done = 0; done < row_count; done += kGroup) {
+    const std::size_t count = std::min(kGroup, row_count - done);
+    for (std::size_t r = 0; r < count; ++r) {
+      const std::size_t row = first_row + (done + r) * row_step;
+      x[r] = a.input + row * a.input_width;
+      zeros[r] = a.zeros;
+      out[r] = a.projection + row * a.hidden;
+    }
+    a.kernel(weights, {x, zeros, out, count}, 0, a.hidden);
+  }
+}
+
 void ProjectRows(const ProjectionArgs& a, std::size_t first_row, std::size_t row_count, std::size_t row_step) {
   const std::size_t h = a.hidden;
+  if (a.kernel != nullptr) return ProjectRowsBlocked(a, first_row, row_count, row_step);
   if (row_count * a.input_width * h <= kMaxPlainLoopWork) return ProjectRowsPlain(a, first_row, row_count, row_step);
   const std::size_t lda = row_step * a.input_width;
   const std::size_t ldc = row_step * h;

@@ -116,7 +116,8 @@ void StepPanel(const BlockArgs<S>& a, std::size_t row_count, std::size_t begin) 
     if (r + 4 <= row_count) { RowBlock<S, 4, 4>(a, r, begin); r += 4; }
     if (r + 2 <= row_count) { RowBlock<S, 2, 6>(a, r, begin); r += 2; }
   } else {
-    for (; r + 4 <= row_count; r += 4) RowBlock<S, 4, 2>(a, r, begin);
+    for (; r + 6 <= row_count; r += 6) RowBlock<S, 6, 2>(a, r, begin);
+    if (r + 4 <= row_count) { RowBlock<S, 4, 2>(a, r, begin); r += 4; }
     if (r + 2 <= row_count) { RowBlock<S, 2, 4>(a, r, begin); r += 2; }
   }
   if (r < row_count) RowBlock<S, 1, 8>(a, r, begin);
@@ -132,7 +133,7 @@ void StepBlocked(const PackedStepWeights& w, const StepRows& rows, std::size_t c
   ForEachPanel(w, col_begin, col_end, [&](const float* base, std::size_t begin, std::size_t end) {
     StepPanel<S>({&w, &rows, base, end, &e}, rows.count, begin);
   });
-  if (fused) return;
+  if (fused || (IsIdentity(w.activation) && !finite_clip)) return;
   for (std::size_t i = 0; i < rows.count; ++i) {
     ClipAndActivateRow(w.activation, w.clip, rows.out[i] + col_begin, col_end - col_begin);
   }

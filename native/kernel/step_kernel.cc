@@ -12,4 +12,9 @@ StepKernel StepKernelFor(KernelPath path) {
   }
 }
 
+StepKernel ProjectionKernelFor(KernelPath path) {
+  if (!KernelPathSupported(path) || path == KernelPath::kPortable) return nullptr;
+  return StepKernelFor(path);
+}
+
 }  // namespace vrnn

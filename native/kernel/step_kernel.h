@@ -63,6 +63,9 @@ using StepKernel = void (*)(const PackedStepWeights& weights, const StepRows& ro
                             std::size_t col_end);
 
 StepKernel StepKernelFor(KernelPath path);
+// The kernel the input projection runs on for this path: the blocked kernel of a SIMD path, or
+// nullptr for the portable path (OpenBLAS's sgemm).
+StepKernel ProjectionKernelFor(KernelPath path);
 
 // The per-path kernels (each defined in its own file).
 void StepPortable(const PackedStepWeights& weights, const StepRows& rows, std::size_t col_begin, std::size_t col_end);
@@ -73,6 +76,11 @@ void StepNeon(const PackedStepWeights& weights, const StepRows& rows, std::size_
 // Whether a path fuses this activation in registers; the others get a scalar pass over the row.
 inline bool FusedInRegisters(ActivationKind kind) {
   return kind == ActivationKind::kTanh || kind == ActivationKind::kRelu;
+}
+
+// Affine(1, 0): the SIMD paths skip the pass (the input projection asks for this).
+inline bool IsIdentity(const Activation& a) {
+  return a.kind == ActivationKind::kAffine && a.alpha == 1.0f && a.beta == 0.0f;
 }
 
 }  // namespace vrnn
