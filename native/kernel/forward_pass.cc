@@ -7,6 +7,9 @@ namespace {
 
 // Below this many multiply-adds in a whole call, waking helper threads costs more than it saves.
 constexpr double kMinWorkForThreads = 2.0e6;
+// Below this many, even the schedule that overlaps the projection with the recurrence on one
+// thread costs more than it saves (a call of a few microseconds): see RunSmall.
+constexpr double kMaxSmallCallWork = 2.0e5;
 // A recurrent step of at least this many multiply-adds (B*H*H) is worth splitting by columns
 // across threads that then meet at a barrier after every step (~0.5 us measured with the rows
 // exchanged). Below it (B = 1, H = 256: 1.6 us a step alone, 1.5 split), one thread recurs while
@@ -42,10 +45,41 @@ ForwardPass::ForwardPass(const RnnModel& model, const SequenceBatch& batch, Work
 
 void ForwardPass::Run() {
   if (layout_.RowCount() == 0) return;
-  const int wanted = std::min(batch_.max_threads, UsefulThreads());
+  const bool small = IsSmall();
+  const int wanted = small ? 1 : std::min(batch_.max_threads, UsefulThreads());
   ComputeLease lease = ComputeThreads::Instance().Lease(wanted);
+  if (small) return RunSmall();
   Prepare(lease.threads());
   lease.Run([this](int thread, int threads) { RunOnThread(thread, threads); });
+}
+
+bool ForwardPass::IsSmall() const {
+  return spec_.MultiplyAdds(static_cast<double>(layout_.RowCount())) < kMaxSmallCallWork;
+}
+
+// The same projection tasks and step kernel as a shared call, so the same bits, without the
+// schedule: each layer and direction is projected whole, then recurs.
+void ForwardPass::RunSmall() {
+  const std::size_t rows = layout_.RowCount();
+  for (int dir = 0; dir < nd_; ++dir) Workspace::Reserve(ws_.projections[dir], rows * hidden_);
+  if (spec_.num_layers > 1) Workspace::Reserve(ws_.layer_outputs[0], rows * nd_ * hidden_);
+  if (spec_.num_layers > 2) Workspace::Reserve(ws_.layer_outputs[1], rows * nd_ * hidden_);
+  ws_.zeros.assign(hidden_, 0.0f);
+  SortByLength(batch_.lengths, layout_.batch, ws_.order);
+  if (ws_.cursors.empty()) ws_.cursors.resize(1);
+  RecurrenceCursor& cursor = ws_.cursors[0];
+  ReserveCursor(cursor, layout_.batch);
+  for (int layer = 0; layer < spec_.num_layers; ++layer) {
+    for (int dir = 0; dir < nd_; ++dir) {
+      const ProjectionArgs projection = ProjectionFor(layer, dir);
+      const std::size_t tasks = ProjectionTaskCount(projection);
+      for (std::size_t task = 0; task < tasks; ++task) RunProjectionTask(projection, task);
+      const DirectionJob job = JobFor(layer, dir);
+      BeginRecurrence(job, cursor);
+      for (std::size_t s = 0; s < layout_.steps; ++s) AdvanceRecurrence(job, cursor, s, 0, hidden_);
+      FinishRecurrence(job, cursor, 0, hidden_);
+    }
+  }
 }
 
 int ForwardPass::UsefulThreads() const {

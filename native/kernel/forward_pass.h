@@ -38,6 +38,8 @@ class ForwardPass {
     std::unique_ptr<SpinBarrier> barrier;  // column splits only
   };
 
+  bool IsSmall() const;
+  void RunSmall();
   int UsefulThreads() const;
   Split ChooseSplit(int group) const;
   void PlanTeams(int threads);
