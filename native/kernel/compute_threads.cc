@@ -136,7 +136,9 @@ void ComputeThreads::HelperLoop() {
     // A helper done early (it projected ahead of the recurrence) keeps its core until the call
     // ends: the call holds its slot anyway, and a core left idle may be halted by a hypervisor,
     // making the next call's wake-up cost more than the call (measured: 200 us on a 2-vCPU VM).
-    SpinUntil([&] { return !job_running_.load() || job_generation_.load() != seen; });
+    // It yields at every check, so a busy neighbour on that core runs instead of it rather than
+    // beside the call's own threads.
+    SpinUntil([&] { return !job_running_.load() || job_generation_.load() != seen; }, 0);
     // Back-to-back calls are common (a service, a loop): a helper that spins a little after a job
     // is there for the next one without a futex wake-up, which costs more than a small call. It
     // stops as soon as the budget's cores are all computing (calls on libuv threads), not to take

@@ -23,12 +23,15 @@ inline void PauseCpu() {
 #endif
 }
 
-// Waits until done() returns true. done() may do work of its own (run a task it found).
+constexpr int kChecksBeforeYield = 1 << 10;
+
+// Waits until done() returns true. done() may do work of its own (run a task it found). A waiter
+// with nothing it needs soon passes checks_before_yield = 0: it stays on its core, but gives it up
+// to any other thread that wants it.
 template <typename Done>
-void SpinUntil(Done done) {
-  constexpr int kChecksBeforeYield = 1 << 10;
+void SpinUntil(Done done, int checks_before_yield = kChecksBeforeYield) {
   for (int checks = 1; !done(); ++checks) {
-    if (checks < kChecksBeforeYield) PauseCpu();
+    if (checks < checks_before_yield) PauseCpu();
     else std::this_thread::yield();
   }
 }
