@@ -118,19 +118,11 @@ void ForwardPass::PlanTeams(int threads) {
   }
 }
 
-// A row-splitting team deals the sequences out in turn, by decreasing length, so every member
-// gets a like share of the work whatever the lengths.
-void ForwardPass::ShareSequences(int threads) {
-  if (ws_.shares.size() < static_cast<std::size_t>(threads)) ws_.shares.resize(threads);
-  for (int dir = 0; dir < nd_; ++dir) {
-    const DirectionTeam& team = teams_[dir];
-    if (team.split != Split::kRows) continue;
-    for (int member = 0; member < team.size; ++member) {
-      std::vector<int32_t>& share = ws_.shares[team.first_thread + member * team.step];
-      share.clear();
-      for (std::size_t i = member; i < layout_.batch; i += team.size) share.push_back(ws_.order[i]);
-    }
-  }
+// A row-splitting team's threads claim groups of sequences from the sorted order (longest first)
+// until none is left, so a thread descheduled mid-call holds up one group, not a share of them.
+// Eight groups or more per direction, each at least a full register block of rows.
+std::size_t ForwardPass::SequencesPerGroup() const {
+  return std::max(kMinSequencesPerShare, CeilDiv(CeilDiv(layout_.batch, 8), kMinSequencesPerShare) * kMinSequencesPerShare);
 }
 
 void ForwardPass::Prepare(int threads) {
@@ -147,7 +139,7 @@ void ForwardPass::Prepare(int threads) {
   ws_.projection_schedule.Plan(shapes, spec_.num_layers, nd_);
   if (threads > 1) all_threads_ = std::make_unique<SpinBarrier>(threads);
   PlanTeams(threads);
-  ShareSequences(threads);
+  next_group_ = std::make_unique<std::atomic<std::size_t>[]>(static_cast<std::size_t>(spec_.num_layers) * 2);
 }
 
 void ForwardPass::RunOnThread(int thread, int threads) {
@@ -186,15 +178,28 @@ void ForwardPass::ProjectAhead(int layer) {
 
 void ForwardPass::Recur(int layer, int dir, int member, int thread) {
   const DirectionTeam& team = teams_[dir];
-  std::size_t begin = 0, end = hidden_;
-  if (team.split == Split::kColumns) ColumnRange(hidden_, member, team.size, &begin, &end);
   DirectionJob job = JobFor(layer, dir);
-  if (team.split == Split::kRows) {
-    job.order = ws_.shares[thread].data();
-    job.sequence_count = ws_.shares[thread].size();
-  }
-  const ProjectionArgs projection = ProjectionFor(layer, dir);
   RecurrenceCursor& cursor = ws_.cursors[thread * 2 + dir];
+  if (team.split != Split::kRows) {
+    std::size_t begin = 0, end = hidden_;
+    if (team.split == Split::kColumns) ColumnRange(hidden_, member, team.size, &begin, &end);
+    return RecurColumns(layer, dir, job, cursor, begin, end);
+  }
+  const std::size_t group = SequencesPerGroup();
+  for (;;) {
+    const std::size_t first = next_group_[layer * 2 + dir].fetch_add(group, std::memory_order_relaxed);
+    if (first >= layout_.batch) return;
+    job.order = ws_.order.data() + first;
+    job.sequence_count = std::min(group, layout_.batch - first);
+    RecurColumns(layer, dir, job, cursor, 0, hidden_);
+  }
+}
+
+// Every step of `job`'s sequences for columns [begin, end), each step once its projection is done.
+void ForwardPass::RecurColumns(int layer, int dir, const DirectionJob& job, RecurrenceCursor& cursor,
+                               std::size_t begin, std::size_t end) {
+  const DirectionTeam& team = teams_[dir];
+  const ProjectionArgs projection = ProjectionFor(layer, dir);
   std::size_t ready = 0;
   // Column-split threads meet every step, so one projecting a task would hold the others up, and
   // a task's GEMM evicts their halves of a large W_hh from L2: they project everything first.
