@@ -75,7 +75,8 @@ function expectSameBitsForThreadCounts(path: KernelPathName): void {
 }
 
 describe('results are bitwise identical for 1, 2 and 3 threads', () => {
-  it.each(supportedKernelPaths())('on %s', (path) => expectSameBitsForThreadCounts(path));
+  // Eleven shapes three times over: seconds under the sanitizers.
+  it.each(supportedKernelPaths())('on %s', (path) => expectSameBitsForThreadCounts(path), 60_000);
 });
 
 // Another process spinning on a core deschedules helpers mid-call: whoever runs must still produce the
