@@ -57,14 +57,15 @@ TypedArrayView TypedArrayOf(const Napi::Value& value, const char* name, std::ini
     for (napi_typedarray_type type : types) known = known || type == view.type;
   }
   if (!known) ThrowType(env, std::string(name) + ": expected " + expected);
+  bool detached = false;
+  if (view.length == 0 && napi_is_detached_arraybuffer(env, view.buffer, &detached) == napi_ok && detached) {
+    ThrowType(env, std::string(name) + ": the ArrayBuffer is detached (transferred)");
+  }
   return view;
 }
 
 void CheckLength(Napi::Env env, const TypedArrayView& view, const char* name, std::size_t expected) {
   if (view.length == expected) return;
-  if (expected > 0 && view.length == 0 && Napi::ArrayBuffer(env, view.buffer).ByteLength() == 0) {
-    ThrowType(env, std::string(name) + ": the ArrayBuffer is detached (transferred) or empty");
-  }
   ThrowRange(env, std::string(name) + ": expected " + std::to_string(expected) + " elements, got " +
                       std::to_string(view.length));
 }
