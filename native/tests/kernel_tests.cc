@@ -11,20 +11,11 @@
 #include "../kernel/rnn_model.h"
 #include "../kernel/step_kernel.h"
 #include "../kernel/thread_pool.h"
+#include "check.h"
 
 namespace {
 
-int passed = 0;
-int failed = 0;
-
-void Check(bool ok, const char* what) {
-  if (ok) {
-    ++passed;
-  } else {
-    ++failed;
-    std::printf("FAIL: %s\n", what);
-  }
-}
+using vrnn_test::Check;
 
 int64_t UlpDistance(float a, float b) {
   int32_t ia, ib;
@@ -213,6 +204,5 @@ int main() {
   TestPathsAndThreads();
   TestSchedulesAgreeAcrossThreads();
   TestBarrierAndBudget();
-  std::printf("%d passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return vrnn_test::Report();
 }
