@@ -18,3 +18,5 @@ export type { BatchAxes, Dim, Feeds, LoadModelOptions, Model, ModelFormat } from
 export { decodeNpy, encodeNpy, readNpy, writeNpy } from './formats/npy';
 export { decodeSafetensors, readSafetensors } from './formats/safetensors';
 export type { Safetensors } from './formats/safetensors';
+export { DisposedError, MalformedFileError, ShapeError, UnsupportedError } from './errors';
+export type { ErrorBase, ErrorCode, VanillaRnnError } from './errors';
