@@ -1,7 +1,7 @@
 // The public API of vanilla-rnn.
 export { RNN, RNNStream } from './rnn';
 export type {
-  AsyncForwardOptions, Direction, ForwardOptions, RNNConfig, RNNOptions, RNNOutput, ResolvedActivation, StreamOptions,
+  AsyncForwardOptions, Direction, ForwardOptions, LoadStateDictOptions, LoadStateDictResult, RNNConfig, RNNOptions, RNNOutput, ResolvedActivation, StreamOptions,
 } from './rnn';
 export type { Tensor, TensorLike } from './tensor';
 export type { ActivationSpec } from './activations';

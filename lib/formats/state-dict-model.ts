@@ -1,17 +1,32 @@
-// A saved PyTorch nn.RNN state_dict (safetensors) as a Model: feeds x, h0, lengths; outputs y, hn.
+// A saved PyTorch state_dict (safetensors, or torch.save's .pt) holding an nn.RNN as a Model: feeds
+// x, h0, lengths; outputs y, hn. A state_dict holds weights only: how the nn.RNN was built
+// (nonlinearity, batch_first) comes from the options, else the file's __metadata__, else PyTorch's
+// defaults, and a warning says so, since neither can be told from the weights.
 import { RNN, type ForwardOptions, type RNNOutput } from '../rnn';
+import { partialModelNote } from '../rnn/module-prefix';
+import { warn } from '../warnings';
 
 /** The feeds' h0 and lengths: what forward and forwardAsync both take. */
 type StateOptions = Pick<ForwardOptions, 'h0' | 'lengths'>;
 import { describe, toTensor, type Tensor } from '../tensor';
 import { checkDeclaredShape, checkFeedNames } from './feeds';
-import { decodeSafetensors } from './safetensors';
 import { inferStateDict, type StateDictLayout } from './state-dict';
 import type { BatchAxes, Dim, Feeds, Model } from './types';
 
 export interface StateDictOptions {
   nonlinearity?: 'tanh' | 'relu';
   batchFirst?: boolean;
+  /** The module path of the nn.RNN in a whole model's state_dict ('rnn.'). */
+  prefix?: string;
+}
+
+/** A state_dict as read from its file. */
+export interface StateDictFile {
+  format: 'safetensors' | 'pytorch';
+  label: string;
+  tensors: Map<string, Tensor>;
+  /** safetensors' __metadata__; empty for .pt files, which have none. */
+  metadata: Record<string, string>;
 }
 
 type Source = 'options' | 'metadata' | 'default';
@@ -42,6 +57,19 @@ function pick<T>(option: T | undefined, metadata: T | undefined, fallback: T): [
   return [fallback, 'default'];
 }
 
+function assumptionNote(file: StateDictFile, assumed: { nonlinearity?: string; batchFirst?: boolean }): string | null {
+  const parts = [];
+  if (assumed.nonlinearity !== undefined) parts.push(`nonlinearity '${assumed.nonlinearity}'`);
+  if (assumed.batchFirst !== undefined) parts.push('batch_first False (x as [seq, batch, features])');
+  if (parts.length === 0) return null;
+  const options = [assumed.nonlinearity !== undefined && 'nonlinearity', assumed.batchFirst !== undefined && 'batchFirst'].filter(Boolean).join(' and ');
+  const flags = [assumed.nonlinearity !== undefined && '--nonlinearity tanh|relu', assumed.batchFirst !== undefined && '--batch-first or --no-batch-first'].filter(Boolean).join(', ');
+  const store = file.format === 'safetensors' ? ', or write them into the file\'s __metadata__' : '';
+  return `${file.label}: the file does not say how its nn.RNN was built, so it runs with ${parts.join(' and ')}, PyTorch's defaults; `
+    + `the weights cannot tell, and a model built otherwise gives wrong numbers. Pass loadModel's ${options} option${assumed.nonlinearity !== undefined && assumed.batchFirst !== undefined ? 's' : ''} `
+    + `(on the command line ${flags})${store}`;
+}
+
 function buildRnn(layout: StateDictLayout, nonlinearity: 'tanh' | 'relu', batchFirst: boolean, label: string): RNN {
   try {
     const { inputSize, hiddenSize, numLayers, bidirectional, bias } = layout;
@@ -64,7 +92,7 @@ function lengthsOf(value: unknown): ArrayLike<number> {
 }
 
 export class StateDictModel implements Model {
-  readonly format = 'safetensors' as const;
+  readonly format: StateDictFile['format'];
   readonly inputNames = ['x', 'h0', 'lengths'];
   readonly optionalInputNames = ['h0', 'lengths'];
   readonly outputNames = ['y', 'hn'];
@@ -75,17 +103,19 @@ export class StateDictModel implements Model {
   readonly numParameters: number;
   private readonly rnn: RNN;
 
-  constructor(bytes: Uint8Array, label: string, options: StateDictOptions = {}) {
-    const file = decodeSafetensors(bytes, label);
-    const layout = inferStateDict(file.tensors, label);
+  constructor(file: StateDictFile, options: StateDictOptions = {}) {
+    const { format, label } = file;
+    this.format = format;
+    const layout = inferStateDict(file.tensors, label, options.prefix);
     const stored = fromMetadata(file.metadata, label);
     const [nonlinearity, nonlinearityFrom] = pick<'tanh' | 'relu'>(options.nonlinearity, stored.nonlinearity, 'tanh');
     const [batchFirst, batchFirstFrom] = pick(options.batchFirst, stored.batchFirst, false);
     this.rnn = buildRnn(layout, nonlinearity, batchFirst, label);
-    const { inputSize, hiddenSize, numLayers, bidirectional, bias } = layout;
+    const { inputSize, hiddenSize, numLayers, bidirectional, bias, selection } = layout;
     this.config = {
       inputSize, hiddenSize, numLayers, nonlinearity, bias, batchFirst, bidirectional,
-      sources: { nonlinearity: nonlinearityFrom, batchFirst: batchFirstFrom }, metadata: file.metadata,
+      prefix: selection.prefix, unusedKeys: selection.unused,
+      sources: { nonlinearity: nonlinearityFrom, batchFirst: batchFirstFrom, prefix: selection.prefixFrom }, metadata: file.metadata,
     };
     this.numParameters = this.rnn.numParameters;
     const rows = numLayers * (bidirectional ? 2 : 1);
@@ -94,6 +124,12 @@ export class StateDictModel implements Model {
     this.outputShapes = { y: sequence((bidirectional ? 2 : 1) * hiddenSize), hn: [rows, 'batch', hiddenSize] };
     const sequenceAxis = batchFirst ? 0 : 1;
     this.batchAxes = { inputs: { x: sequenceAxis, h0: 1, lengths: 0 }, outputs: { y: sequenceAxis, hn: 1 } };
+    const partial = partialModelNote({ ...selection, dict: {} }, label);
+    if (partial) warn(partial, 'VANILLA_RNN_PARTIAL_MODEL');
+    const assumed = assumptionNote(file, {
+      nonlinearity: nonlinearityFrom === 'default' ? nonlinearity : undefined, batchFirst: batchFirstFrom === 'default' ? batchFirst : undefined,
+    });
+    if (assumed) warn(assumed, 'VANILLA_RNN_ASSUMED_CONFIG');
   }
 
   runSync(feeds: Feeds): Record<string, Tensor> {

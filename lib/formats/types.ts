@@ -1,7 +1,7 @@
 // What loadModel returns, whatever the file format.
 import type { Tensor, TensorLike } from '../tensor';
 
-export type ModelFormat = 'onnx' | 'safetensors' | 'tfjs';
+export type ModelFormat = 'onnx' | 'safetensors' | 'pytorch' | 'tfjs';
 
 /** A dimension: a number when the file fixes it, a symbolic name ("batch", "seq") when it does not. */
 export type Dim = number | string;

@@ -7,9 +7,11 @@ import { copyOfShape, describe, formatShape, sizeOf, toTensor, toTensorOfShape, 
 import { checkLengths, checkSequenceSize, checkSignal, outputBuffer, sharedOutputs } from './call-checks';
 import { resolveConfig, type RNNConfig, type RNNOptions } from './config';
 import { fromGluonNames } from './gluon-names';
+import { checkPrefix, describeKeys, partialModelNote, selectRnn } from './module-prefix';
 import { initialParameters } from './init';
 import { parameterSlots, type ParameterSlot } from './parameters';
 import { RNNStream, type StreamOptions } from './stream';
+import { warn } from '../warnings';
 
 export interface ForwardOptions {
   /** Initial state, shaped like hn; zeros when absent. */
@@ -31,6 +33,18 @@ export interface AsyncForwardOptions {
   out?: { output: Float32Array; hn: Float32Array } | null;
   /** Aborting rejects with an AbortError and drops the work if it has not started. */
   signal?: AbortSignal;
+}
+
+export interface LoadStateDictOptions {
+  /** The module path of the RNN in a whole model's state_dict, e.g. 'rnn.' or 'encoder.rnn.'. */
+  prefix?: string;
+}
+
+export interface LoadStateDictResult {
+  /** The module path the RNN's keys were under ('' for a bare nn.RNN state_dict). */
+  prefix: string;
+  /** Keys outside the RNN (other modules' weights), which were not loaded. */
+  unusedKeys: string[];
 }
 
 export interface RNNOutput {
@@ -85,18 +99,25 @@ export class RNN {
 
   /**
    * Loads PyTorch state_dict entries (all of them, checked, copied); MXNet Gluon names are accepted
-   * too. All or nothing: each entry is read once and copied as it is checked, and the model changes
-   * only once every copy is good.
+   * too. A whole model's state_dict works as well: the RNN's keys are those under `prefix`
+   * ("encoder.rnn."), or under the one module that holds an nn.RNN's parameters (a warning then
+   * names it and the keys left out). All or nothing: each entry is read once and copied as it is
+   * checked, and the model changes only once every copy is good.
    */
-  loadStateDict(given: Record<string, TensorLike | Float32Array>): void {
+  loadStateDict(given: Record<string, TensorLike | Float32Array>, options?: LoadStateDictOptions): LoadStateDictResult {
     if (typeof given !== 'object' || given === null || Array.isArray(given)) {
       throw new TypeError(`loadStateDict: expected an object of name -> tensor, got ${describe(given)}`);
     }
+    const prefix = checkPrefix(checkOptionsObject(options, ['prefix'], 'loadStateDict options').prefix);
     // A snapshot of the entries: a getter in the dict runs once, here, and never between a check and a copy.
-    const dict = fromGluonNames(Object.fromEntries(Object.entries(given)));
-    this.checkNames(dict);
-    const copies = new Map(this.slots.map((slot) => [slot.name, copyOfShape(dict[slot.name], slot.shape, slot.name)]));
+    const selection = selectRnn(Object.fromEntries(Object.entries(given)), prefix, 'loadStateDict');
+    const dict = fromGluonNames(selection.dict);
+    this.checkNames(dict, selection.prefix);
+    const copies = new Map(this.slots.map((slot) => [slot.name, copyOfShape(dict[slot.name], slot.shape, selection.prefix + slot.name)]));
     this.replaceParameters(copies);
+    const note = partialModelNote(selection, 'loadStateDict');
+    if (note) warn(note, 'VANILLA_RNN_PARTIAL_MODEL');
+    return { prefix: selection.prefix, unusedKeys: selection.unused };
   }
 
   /** Copies of the parameters under PyTorch's names. */
@@ -181,14 +202,14 @@ export class RNN {
     return batched ? [rows, batch, this.config.hiddenSize] : [rows, this.config.hiddenSize];
   }
 
-  private checkNames(dict: Record<string, unknown>): void {
+  private checkNames(dict: Record<string, unknown>, prefix: string): void {
     const expected = new Set(this.parameterNames);
     const unexpected = Object.keys(dict).filter((name) => !expected.has(name));
     const missing = this.parameterNames.filter((name) => !(name in dict));
     if (unexpected.length > 0 || missing.length > 0) {
       const parts = [];
-      if (missing.length > 0) parts.push(`missing key(s): ${missing.join(', ')}`);
-      if (unexpected.length > 0) parts.push(`unexpected key(s): ${unexpected.join(', ')}`);
+      if (missing.length > 0) parts.push(`missing key(s): ${missing.map((name) => prefix + name).join(', ')}`);
+      if (unexpected.length > 0) parts.push(`unexpected key(s): ${describeKeys(unexpected.map((name) => prefix + name))}`);
       throw new RangeError(`loadStateDict: ${parts.join('; ')}`);
     }
   }
