@@ -6,6 +6,7 @@ import { OnnxModel } from './formats/onnx/model';
 import { openFile, readExactly, readRegularFile, regularFileSize } from './formats/source';
 import { decodeSafetensors } from './formats/safetensors';
 import { readTorchFile } from './formats/pt/archive';
+import { refuseSavedModelFile, refuseSavedModelFolder } from './formats/saved-model';
 import { StateDictModel } from './formats/state-dict-model';
 import { TfjsModel } from './formats/tfjs/model';
 import { shardReader } from './formats/tfjs/shards';
@@ -47,10 +48,12 @@ interface Located {
 async function readModelFile(file: string): Promise<{ bytes: Uint8Array; file: string }> {
   const { handle, stats } = await openFile(file);
   try {
+    if (!stats.isDirectory()) refuseSavedModelFile(file);
     if (!stats.isDirectory()) return { bytes: await readExactly(handle, regularFileSize(stats, file), file), file };
   } finally {
     await handle.close();
   }
+  await refuseSavedModelFolder(file);
   const json = path.join(file, 'model.json');
   return { bytes: await readRegularFile(json), file: json };
 }

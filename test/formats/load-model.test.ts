@@ -1,8 +1,9 @@
 // loadModel itself: format detection from names and bytes, options, and bad arguments.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UnsupportedError } from '../../lib/errors';
 import { loadModel } from '../../lib/model';
 import { FIXTURES_DIR } from '../support/fixtures';
 import { fixtureBytes } from './helpers/files';
@@ -39,6 +40,18 @@ describe('loadModel: format detection', () => {
     const unknown = path.join(scratch, 'mystery.dat');
     writeFileSync(unknown, 'hello world');
     await expect(loadModel(unknown)).rejects.toThrow(/mystery.dat: cannot tell the model format/);
+  });
+
+  it('a TensorFlow SavedModel folder, or its saved_model.pb, is refused naming the conversions', async () => {
+    const savedModel = path.join(scratch, 'exported');
+    mkdirSync(path.join(savedModel, 'variables'), { recursive: true });
+    writeFileSync(path.join(savedModel, 'saved_model.pb'), Uint8Array.from([0x08, 0x01, 0x12, 0x00]));
+    for (const target of [savedModel, path.join(savedModel, 'saved_model.pb')]) {
+      const error = await loadModel(target).catch((e: Error & { code?: string }) => e);
+      expect(error).toBeInstanceOf(UnsupportedError);
+      expect(error.message).toMatch(new RegExp(`^${target}: a TensorFlow SavedModel, which is not read\\. Save the Keras model as \\.keras or \\.h5`));
+      expect(error.message).toContain('tensorflowjs_converter --input_format=keras_saved_model --output_format=tfjs_layers_model');
+    }
   });
 
   it('a directory without model.json, a missing file', async () => {
