@@ -1,5 +1,6 @@
 // Tensors as users hand them in (typed arrays with a shape, or nested number arrays) and the
 // checks that turn a wrong one into a TypeError or RangeError naming the argument.
+import { ShapeError } from './errors';
 import { copyExactly, isFloat32Array, isDetached, plainFloat32Array, realLength } from './typed-arrays';
 
 /** A dense, row-major float32 tensor. */
@@ -148,7 +149,7 @@ export function toTensor(value: unknown, name: string): Tensor {
     // Read after the shape: reading it may have run a getter that resized data's buffer.
     const length = realLength(data);
     if (sizeOf(shape) !== length) {
-      throw new RangeError(`${name}: shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, data has ${length}`);
+      throw new ShapeError(`${name}: shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, data has ${length}`);
     }
     return { data: plainFloat32Array(data, length), shape };
   }
@@ -162,14 +163,14 @@ export function toTensor(value: unknown, name: string): Tensor {
 export function toTensorOfShape(value: unknown, shape: readonly number[], name: string): Tensor {
   if (isFloat32Array(value)) return bareOfShape(value, shape, name);
   const tensor = toTensor(value, name);
-  if (!shapesEqual(tensor.shape, shape)) throw new RangeError(`${name}: expected shape ${formatShape(shape)}, got ${formatShape(tensor.shape)}`);
+  if (!shapesEqual(tensor.shape, shape)) throw new ShapeError(`${name}: expected shape ${formatShape(shape)}, got ${formatShape(tensor.shape)}`);
   return { data: tensor.data, shape: shape.slice() };
 }
 
 function bareOfShape(value: Float32Array, shape: readonly number[], name: string): Tensor {
   const length = realLength(checkFloat32Array(value, name));
   if (length !== sizeOf(shape)) {
-    throw new RangeError(`${name}: expected shape ${formatShape(shape)}, got a Float32Array of ${length} elements (needs ${sizeOf(shape)})`);
+    throw new ShapeError(`${name}: expected shape ${formatShape(shape)}, got a Float32Array of ${length} elements (needs ${sizeOf(shape)})`);
   }
   return { data: plainFloat32Array(value, length), shape: shape.slice() };
 }

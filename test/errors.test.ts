@@ -2,6 +2,8 @@
 // apart by instanceof.
 import { describe, expect, it } from 'vitest';
 import * as api from '../lib/index';
+import { decodeNpy, decodeSafetensors, loadModel, RNN } from '../lib/index';
+import { fixtureBytes, npyBytes, npyDict } from './formats/helpers/files';
 import { DisposedError, errorCode, MalformedFileError, ShapeError, UnsupportedError } from '../lib/errors';
 
 describe('coded errors', () => {
@@ -46,4 +48,43 @@ describe('coded errors', () => {
     expect(api.ShapeError).toBe(ShapeError);
     expect(api.DisposedError).toBe(DisposedError);
   });
+});
+
+/** The error `call` throws or rejects with. */
+async function failure(call: () => unknown): Promise<Error & { code?: string }> {
+  try {
+    await call();
+  } catch (error) {
+    return error as Error & { code?: string };
+  }
+  throw new Error('expected a failure');
+}
+
+describe('the package\'s failures carry their code and keep their class', () => {
+  const rnn = new RNN({ inputSize: 3, hiddenSize: 2, seed: 1 });
+  const cases: Array<[string, () => unknown, unknown, ErrorConstructor]> = [
+    ['a truncated safetensors file', () => decodeSafetensors(new Uint8Array(4)), MalformedFileError, RangeError],
+    ['a safetensors header that is not JSON', () => decodeSafetensors(Uint8Array.from([2, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x7b])), MalformedFileError, SyntaxError],
+    ['a .npy of Python objects', () => decodeNpy(npyBytes(npyDict('|O', '(2,)'), new Uint8Array(16))), UnsupportedError, TypeError],
+    ['a Fortran-order .npy', () => decodeNpy(npyBytes(npyDict('<f4', '(2,)', 'True'), new Uint8Array(8))), UnsupportedError, RangeError],
+    ['an input of the wrong width', () => rnn.forward({ data: new Float32Array(8), shape: [2, 4] }), ShapeError, RangeError],
+    ['an h0 of the wrong shape', () => rnn.forward([[1, 2, 3]], { h0: { data: new Float32Array(3), shape: [1, 3] } }), ShapeError, RangeError],
+    ['data that does not fill its shape', () => rnn.forward({ data: new Float32Array(5), shape: [2, 3] }), ShapeError, RangeError],
+    ['a bidirectional stream', () => new RNN({ inputSize: 1, hiddenSize: 1, bidirectional: true }).createStream({ batchSize: 1 }), UnsupportedError, Error],
+    ['bytes of no known format', () => loadModel(new Uint8Array(64).fill(0xff)), UnsupportedError, TypeError],
+    ['a zip that is not torch.save\'s', () => loadModel(Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0])), MalformedFileError, Error],
+    ['an input of the wrong width to a loaded model', async () => {
+      const bytes = fixtureBytes('torch_1layer_tanh.safetensors');
+      const model = await loadModel(bytes, { nonlinearity: 'tanh', batchFirst: false });
+      return model.runSync({ x: { data: new Float32Array(7), shape: [1, 1, 7] } });
+    }, ShapeError, RangeError],
+  ];
+  for (const [what, call, Coded, Base] of cases) {
+    it(what, async () => {
+      const error = await failure(call);
+      expect(error).toBeInstanceOf(Coded as never);
+      expect(error).toBeInstanceOf(Base);
+      expect(error.code).toMatch(/^ERR_/);
+    });
+  }
 });

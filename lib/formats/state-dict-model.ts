@@ -2,6 +2,7 @@
 // x, h0, lengths; outputs y, hn. A state_dict holds weights only: how the nn.RNN was built
 // (nonlinearity, batch_first) comes from the options, else the file's __metadata__, else PyTorch's
 // defaults, and a warning says so, since neither can be told from the weights.
+import { MalformedFileError, ShapeError } from '../errors';
 import { RNN, type ForwardOptions, type RNNOutput } from '../rnn';
 import { partialModelNote } from '../rnn/module-prefix';
 import { warn } from '../warnings';
@@ -39,13 +40,13 @@ function fromMetadata(metadata: Record<string, string>, label: string): StateDic
   const found: StateDictOptions = {};
   const nonlinearity = metadata.nonlinearity;
   if (nonlinearity !== undefined) {
-    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new RangeError(`${label}: __metadata__ nonlinearity must be "tanh" or "relu", got "${nonlinearity}"`);
+    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new MalformedFileError(`${label}: __metadata__ nonlinearity must be "tanh" or "relu", got "${nonlinearity}"`);
     found.nonlinearity = nonlinearity;
   }
   const batchFirst = metadata.batch_first ?? metadata.batchFirst;
   if (batchFirst !== undefined) {
     const value = { true: true, True: true, 1: true, false: false, False: false, 0: false }[batchFirst];
-    if (value === undefined) throw new RangeError(`${label}: __metadata__ batch_first must be "true" or "false", got "${batchFirst}"`);
+    if (value === undefined) throw new MalformedFileError(`${label}: __metadata__ batch_first must be "true" or "false", got "${batchFirst}"`);
     found.batchFirst = value;
   }
   return found;
@@ -77,14 +78,14 @@ function buildRnn(layout: StateDictLayout, nonlinearity: 'tanh' | 'relu', batchF
     rnn.loadStateDict(layout.weights);
     return rnn;
   } catch (error) {
-    throw new RangeError(`${label}: ${(error as Error).message}`);
+    throw new MalformedFileError(`${label}: ${(error as Error).message}`, { cause: error });
   }
 }
 
 function lengthsOf(value: unknown): ArrayLike<number> {
   if (typeof value === 'object' && value !== null && 'data' in value && 'shape' in value) {
     const tensor = toTensor(value, 'lengths');
-    if (tensor.shape.length !== 1) throw new RangeError(`input 'lengths': expected shape [batch], got ${formatShape(tensor.shape)}`);
+    if (tensor.shape.length !== 1) throw new ShapeError(`input 'lengths': expected shape [batch], got ${formatShape(tensor.shape)}`);
     return tensor.data;
   }
   if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) return value as unknown as ArrayLike<number>;

@@ -1,5 +1,6 @@
 // An nn.RNN's constructor arguments inferred from its state_dict: layer count from weight_ih_l{k},
 // sizes from weight_ih_l0, direction from the _reverse names, bias from bias_ih_l0.
+import { MalformedFileError, UnsupportedError } from '../errors';
 import { fromGluonNames } from '../rnn/gluon-names';
 import { describeKeys, selectRnn, type RnnSelection } from '../rnn/module-prefix';
 import { parameterSlots } from '../rnn/parameters';
@@ -19,10 +20,10 @@ export interface StateDictLayout {
 
 function checkRecurrentShape(weights: Record<string, Tensor>, label: string): number {
   const hh = weights.weight_hh_l0;
-  if (!hh || hh.shape.length !== 2) throw new RangeError(`${label}: weight_hh_l0 must be a [hidden_size, hidden_size] matrix, got ${hh ? formatShape(hh.shape) : 'nothing'}`);
+  if (!hh || hh.shape.length !== 2) throw new MalformedFileError(`${label}: weight_hh_l0 must be a [hidden_size, hidden_size] matrix, got ${hh ? formatShape(hh.shape) : 'nothing'}`);
   const [rows, hidden] = hh.shape;
   if (rows === 3 * hidden || rows === 4 * hidden) {
-    throw new RangeError(`${label}: weight_hh_l0 is ${formatShape(hh.shape)}, a ${rows === 3 * hidden ? 'GRU' : 'LSTM'} state_dict; only nn.RNN is supported`);
+    throw new UnsupportedError(`${label}: weight_hh_l0 is ${formatShape(hh.shape)}, a ${rows === 3 * hidden ? 'GRU' : 'LSTM'} state_dict; only nn.RNN is supported`);
   }
   return hidden;
 }
@@ -39,12 +40,12 @@ function checkComplete(layout: Omit<StateDictLayout, 'weights' | 'selection'>, w
   if (missing.length > 0 || unexpected.length > 0) {
     const named = (names: string[]) => describeKeys(names.map((name) => prefix + name));
     const parts = [missing.length > 0 ? `missing ${named(missing)}` : '', unexpected.length > 0 ? `unexpected ${named(unexpected)}` : ''];
-    throw new RangeError(`${label}: not a complete nn.RNN state_dict: ${parts.filter(Boolean).join('; ')}`);
+    throw new MalformedFileError(`${label}: not a complete nn.RNN state_dict: ${parts.filter(Boolean).join('; ')}`);
   }
   for (const slot of slots) {
     const shape = weights[slot.name].shape;
     if (formatShape(shape) !== formatShape(slot.shape)) {
-      throw new RangeError(`${label}: ${prefix}${slot.name} has shape ${formatShape(shape)}, expected ${formatShape(slot.shape)}`);
+      throw new MalformedFileError(`${label}: ${prefix}${slot.name} has shape ${formatShape(shape)}, expected ${formatShape(slot.shape)}`);
     }
   }
 }
@@ -59,10 +60,10 @@ export function inferStateDict(tensors: Map<string, Tensor>, label: string, pref
   const ih = weights.weight_ih_l0;
   if (!ih) {
     const under = selection.prefix === '' ? '' : ` under '${selection.prefix}'`;
-    throw new RangeError(`${label}: no weight_ih_l0 tensor${under}, so not an nn.RNN state_dict (tensors: ${describeKeys([...tensors.keys()])})`);
+    throw new MalformedFileError(`${label}: no weight_ih_l0 tensor${under}, so not an nn.RNN state_dict (tensors: ${describeKeys([...tensors.keys()])})`);
   }
   if (ih.shape.length !== 2 || ih.shape[0] === 0 || ih.shape[1] === 0) {
-    throw new RangeError(`${label}: weight_ih_l0 must be a non-empty [hidden_size, input_size] matrix, got ${formatShape(ih.shape)}`);
+    throw new MalformedFileError(`${label}: weight_ih_l0 must be a non-empty [hidden_size, input_size] matrix, got ${formatShape(ih.shape)}`);
   }
   checkRecurrentShape(weights, label);
   let numLayers = 1;

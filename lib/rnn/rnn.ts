@@ -1,4 +1,5 @@
 // The RNN module: PyTorch nn.RNN's constructor options, state_dict and forward, over the native kernel.
+import { ShapeError } from '../errors';
 import type { KernelOutputs, SequenceCall } from '../native/binding';
 import { RnnKernel } from '../native/rnn-kernel';
 import { checkOptionsObject } from '../options';
@@ -181,12 +182,12 @@ export class RNN {
     const rank = x.shape.length;
     if ((rank !== 2 && rank !== 3) || x.shape[rank - 1] !== d) {
       const batchedShape = this.config.batchFirst ? `[B, T, ${d}]` : `[T, B, ${d}]`;
-      throw new RangeError(`input: expected shape ${batchedShape} or unbatched [T, ${d}], got ${formatShape(x.shape)}`);
+      throw new ShapeError(`input: expected shape ${batchedShape} or unbatched [T, ${d}], got ${formatShape(x.shape)}`);
     }
     const batched = rank === 3;
     const steps = batched && this.config.batchFirst ? x.shape[1] : x.shape[0];
     const batch = !batched ? 1 : this.config.batchFirst ? x.shape[0] : x.shape[1];
-    if (steps === 0) throw new RangeError(`input: the sequence length must be at least 1 (as in PyTorch), got shape ${formatShape(x.shape)}`);
+    if (steps === 0) throw new ShapeError(`input: the sequence length must be at least 1 (as in PyTorch), got shape ${formatShape(x.shape)}`);
     checkSequenceSize(steps, batch, x.shape, 'input');
     return { steps, batch, batched };
   }
