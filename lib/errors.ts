@@ -38,7 +38,8 @@ function variant(code: ErrorCode, name: string, base: ErrorBase): CodedConstruct
     readonly code = code;
   };
   Object.defineProperty(Coded.prototype, 'name', { value: name, writable: true, configurable: true });
-  Object.defineProperty(Coded, 'name', { value: `${name}(${base})` });
+  // The constructor keeps the built-in's name, as code that reads error.constructor.name expects.
+  Object.defineProperty(Coded, 'name', { value: base });
   variants.set(key, Coded);
   return Coded;
 }

@@ -10,12 +10,13 @@ import { refuseSavedModelFile, refuseSavedModelFolder } from './formats/saved-mo
 import { StateDictModel } from './formats/state-dict-model';
 import { TfjsModel } from './formats/tfjs/model';
 import { shardReader } from './formats/tfjs/shards';
-import type { Model, ModelFormat } from './formats/types';
+import { LoadedModel } from './formats/loaded-model';
+import type { Model, ModelCore, ModelFormat } from './formats/types';
 import { checkOptionsObject, oneOf, optionalBoolean } from './options';
 import { checkPrefix } from './rnn/module-prefix';
 import { describe } from './tensor';
 
-export type { BatchAxes, Dim, Feeds, Model, ModelFormat } from './formats/types';
+export type { BatchAxes, Dim, ElementType, Feeds, Model, ModelFormat, OrtStyleTensor, ValueMetadata } from './formats/types';
 
 export interface LoadModelOptions {
   /** Skips detection. */
@@ -77,7 +78,7 @@ function checkOptions(options: unknown): LoadModelOptions {
   };
 }
 
-async function open(source: Located, format: ModelFormat, options: LoadModelOptions): Promise<Model> {
+async function open(source: Located, format: ModelFormat, options: LoadModelOptions): Promise<ModelCore> {
   const given = STATE_DICT_OPTIONS.filter((name) => options[name] !== undefined);
   if (!STATE_DICT_FORMATS.has(format) && given.length > 0) {
     const options = given.length === 1 ? `the ${given[0]} option applies` : `the ${given.join(' and ')} options apply`;
@@ -100,5 +101,5 @@ export async function loadModel(pathOrBytes: string | Uint8Array, options?: Load
   const checked = checkOptions(options);
   const source = await locate(pathOrBytes);
   const format = checked.format ?? source.named ?? formatFromBytes(source.bytes, source.label);
-  return open(source, format, checked);
+  return new LoadedModel(await open(source, format, checked));
 }

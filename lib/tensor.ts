@@ -10,8 +10,15 @@ export interface Tensor {
 }
 
 type Nested = number | readonly Nested[];
-/** Anything accepted where a tensor is expected: a Tensor or nested arrays of numbers. */
-export type TensorLike = Tensor | number[] | number[][] | number[][][] | readonly Nested[];
+/** onnxruntime's tensor form: accepted wherever a Tensor is, dims being the shape. */
+export interface OrtTensorLike {
+  type?: 'float32';
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+/** Anything accepted where a tensor is expected: a Tensor, onnxruntime's { type, data, dims }, or nested arrays of numbers. */
+export type TensorLike = Tensor | OrtTensorLike | number[] | number[][] | number[][][] | readonly Nested[];
 
 /** A shape for messages: [2, 3], or with named dimensions [batch, seq, 4]. */
 export function formatShape(shape: readonly (number | string)[]): string {
@@ -156,7 +163,20 @@ export function toTensor(value: unknown, name: string): Tensor {
   if (ArrayBuffer.isView(value)) {
     throw new TypeError(`${name}: a bare ${describe(value)} has no shape; pass { data: Float32Array, shape: [...] } or nested arrays`);
   }
+  if (typeof value === 'object' && value !== null && 'data' in value) {
+    if ('dims' in value) return fromOrtStyle(value as { type?: unknown; data: unknown; dims: unknown }, name);
+    throw new TypeError(`${name}: a tensor needs its shape: pass { data: Float32Array, shape: [...] } (onnxruntime's { type: 'float32', data, dims } works too)`);
+  }
   throw new TypeError(`${name}: expected a tensor ({ data: Float32Array, shape }) or nested arrays of numbers, got ${describe(value)}`);
+}
+
+/** onnxruntime's { type, data, dims }: dims is the shape, and the type must be float32 (or absent). */
+function fromOrtStyle(value: { type?: unknown; data: unknown; dims: unknown }, name: string): Tensor {
+  const { type, data, dims } = value; // each read once: a getter runs once
+  if (type !== undefined && type !== 'float32') {
+    throw new TypeError(`${name}: an onnxruntime-style tensor of type ${typeof type === 'string' ? `'${type}'` : describe(type)}; this input takes float32`);
+  }
+  return toTensor({ data, shape: dims }, name);
 }
 
 /** Like toTensor, but a bare Float32Array is accepted and given `shape`; the result must have `shape`. */

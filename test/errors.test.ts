@@ -19,6 +19,7 @@ describe('coded errors', () => {
     expect(error.message).toBe('model.pt: truncated');
     expect(String(error)).toBe('MalformedFileError: model.pt: truncated');
     expect(error.stack).toMatch(/^MalformedFileError: model\.pt: truncated\n/);
+    expect(error.constructor.name).toBe('SyntaxError');
   });
 
   it('have their usual base when none is asked for', () => {

@@ -10,9 +10,10 @@ import { warn } from '../warnings';
 /** The feeds' h0 and lengths: what forward and forwardAsync both take. */
 type StateOptions = Pick<ForwardOptions, 'h0' | 'lengths'>;
 import { describe, formatShape, toTensor, type Tensor } from '../tensor';
+import { realLength, typedArrayKind } from '../typed-arrays';
 import { checkDeclaredShape, checkFeedNames } from './feeds';
 import { inferStateDict, type StateDictLayout } from './state-dict';
-import type { BatchAxes, Dim, Feeds, Model } from './types';
+import type { BatchAxes, Dim, ElementType, Feeds, ModelCore } from './types';
 
 export interface StateDictOptions {
   nonlinearity?: 'tanh' | 'relu';
@@ -82,17 +83,28 @@ function buildRnn(layout: StateDictLayout, nonlinearity: 'tanh' | 'relu', batchF
   }
 }
 
+const isBigIntArray = (value: unknown): value is BigInt64Array | BigUint64Array => value instanceof BigInt64Array || value instanceof BigUint64Array;
+
+/** Lengths as numbers: int64 lengths (PyTorch's, or onnxruntime-style BigInt64Array) are converted. */
+function asNumbers(data: unknown): ArrayLike<number> {
+  return isBigIntArray(data) ? Array.from(data.subarray(0, realLength(data)), Number) : data as ArrayLike<number>;
+}
+
 function lengthsOf(value: unknown): ArrayLike<number> {
   if (typeof value === 'object' && value !== null && 'data' in value && 'shape' in value) {
-    const tensor = toTensor(value, 'lengths');
+    const { data, shape } = value as { data: unknown; shape: unknown };
+    const kind = typedArrayKind(data);
+    const integers = kind !== undefined && kind !== 'Float32Array' && kind !== 'Float64Array';
+    // An integer tensor's shape is checked against its element count like any tensor's.
+    const tensor = toTensor({ data: integers ? new Float32Array(realLength(data as Int32Array)) : data, shape }, 'lengths');
     if (tensor.shape.length !== 1) throw new ShapeError(`input 'lengths': expected shape [batch], got ${formatShape(tensor.shape)}`);
-    return tensor.data;
+    return integers ? asNumbers(data) : tensor.data;
   }
-  if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) return value as unknown as ArrayLike<number>;
+  if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) return asNumbers(value);
   throw new TypeError(`input 'lengths': expected an array of integers or a [batch] tensor, got ${describe(value)}`);
 }
 
-export class StateDictModel implements Model {
+export class StateDictModel implements ModelCore {
   readonly format: StateDictFile['format'];
   readonly inputNames = ['x', 'h0', 'lengths'];
   readonly optionalInputNames = ['h0', 'lengths'];
@@ -102,6 +114,8 @@ export class StateDictModel implements Model {
   readonly batchAxes: BatchAxes;
   readonly config: Record<string, unknown>;
   readonly numParameters: number;
+  /** PyTorch's lengths are int64; any integers are taken. */
+  readonly valueTypes: Record<string, ElementType> = { lengths: 'int64' };
   private readonly rnn: RNN;
 
   constructor(file: StateDictFile, options: StateDictOptions = {}) {
@@ -141,6 +155,10 @@ export class StateDictModel implements Model {
   async run(feeds: Feeds): Promise<Record<string, Tensor>> {
     const { x, options } = this.prepare(feeds);
     return this.results(await this.rnn.forwardAsync(x, options));
+  }
+
+  release(): void {
+    this.rnn.dispose();
   }
 
   private prepare(feeds: Feeds): { x: Tensor; options: StateOptions } {

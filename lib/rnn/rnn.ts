@@ -12,6 +12,7 @@ import { checkPrefix, describeKeys, partialModelNote, selectRnn } from './module
 import { initialParameters } from './init';
 import { parameterSlots, type ParameterSlot } from './parameters';
 import { RNNStream, type StreamOptions } from './stream';
+import { DisposedError } from '../errors';
 import { warn } from '../warnings';
 
 export interface ForwardOptions {
@@ -64,7 +65,9 @@ const KERNEL = Symbol.for('vanilla-rnn.kernel');
 
 /** @internal the kernel an RNN runs on. */
 export function kernelOf(rnn: RNN): RnnKernel {
-  return (rnn as unknown as Record<symbol, RnnKernel>)[KERNEL];
+  const kernel = (rnn as unknown as Record<symbol, RnnKernel | null>)[KERNEL];
+  if (kernel === null) throw new DisposedError('RNN: this RNN was disposed; create another to run');
+  return kernel!;
 }
 
 export class RNN {
@@ -79,7 +82,7 @@ export class RNN {
       inputSize: config.inputSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers, direction: config.direction,
       activations: config.activations, clip: config.clip ?? Infinity, outputsInProcessingOrder: false,
     });
-    Object.defineProperty(this, KERNEL, { value: kernel });
+    Object.defineProperty(this, KERNEL, { value: kernel, writable: true });
     this.slots = parameterSlots({ ...config, numDirections: this.numDirections });
     this.parameters = initialParameters(this.slots, config.hiddenSize, seed ?? randomSeed());
     this.uploadWeights(this.parameters);
@@ -106,6 +109,7 @@ export class RNN {
    * checked, and the model changes only once every copy is good.
    */
   loadStateDict(given: Record<string, TensorLike | Float32Array>, options?: LoadStateDictOptions): LoadStateDictResult {
+    kernelOf(this); // refuses a disposed RNN
     if (typeof given !== 'object' || given === null || Array.isArray(given)) {
       throw new TypeError(`loadStateDict: expected an object of name -> tensor, got ${describe(given)}`);
     }
@@ -121,8 +125,22 @@ export class RNN {
     return { prefix: selection.prefix, unusedKeys: selection.unused };
   }
 
+  /**
+   * Lets go of the weights and the native kernel (a forwardAsync already started finishes with them);
+   * afterwards every call throws a DisposedError. Idempotent.
+   */
+  dispose(): void {
+    (this as unknown as Record<symbol, RnnKernel | null>)[KERNEL] = null;
+    this.parameters = new Map();
+  }
+
+  get disposed(): boolean {
+    return (this as unknown as Record<symbol, RnnKernel | null>)[KERNEL] === null;
+  }
+
   /** Copies of the parameters under PyTorch's names. */
   stateDict(): Record<string, Tensor> {
+    kernelOf(this); // refuses a disposed RNN, whose parameters are gone
     const dict: Record<string, Tensor> = {};
     for (const slot of this.slots) dict[slot.name] = { data: Float32Array.from(this.parameters.get(slot.name)!), shape: slot.shape.slice() };
     return dict;
@@ -130,11 +148,13 @@ export class RNN {
 
   /** A stateful stream over this model: push chunks of a sequence, in any split. */
   createStream(options: StreamOptions): RNNStream {
+    kernelOf(this); // refuses a disposed RNN
     return new RNNStream(this, options);
   }
 
   /** Runs the whole stack over a batch: input [T, B, D] ([B, T, D] with batchFirst) or unbatched [T, D]. */
   forward(input: TensorLike, options?: ForwardOptions): RNNOutput {
+    kernelOf(this); // refuses a disposed RNN before checking its arguments
     const o = checkOptionsObject(options, FORWARD_OPTIONS, 'forward options');
     const outs = checkOptionsObject(o.out ?? undefined, ['output', 'hn'], 'out');
     const { call, shapes } = this.plan(input, o);
@@ -151,6 +171,7 @@ export class RNN {
    */
   forwardAsync(input: TensorLike, options?: AsyncForwardOptions): Promise<RNNOutput> {
     try {
+      kernelOf(this); // refuses a disposed RNN before checking its arguments
       const o = checkOptionsObject(options, ASYNC_FORWARD_OPTIONS, 'forwardAsync options');
       const signal = checkSignal(o.signal);
       signal?.throwIfAborted();

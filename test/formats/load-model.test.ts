@@ -47,7 +47,7 @@ describe('loadModel: format detection', () => {
     mkdirSync(path.join(savedModel, 'variables'), { recursive: true });
     writeFileSync(path.join(savedModel, 'saved_model.pb'), Uint8Array.from([0x08, 0x01, 0x12, 0x00]));
     for (const target of [savedModel, path.join(savedModel, 'saved_model.pb')]) {
-      const error = await loadModel(target).catch((e: Error & { code?: string }) => e);
+      const error = await loadModel(target).then(() => new Error('loaded'), (e: Error & { code?: string }) => e);
       expect(error).toBeInstanceOf(UnsupportedError);
       expect(error.message).toMatch(new RegExp(`^${target}: a TensorFlow SavedModel, which is not read\\. Save the Keras model as \\.keras or \\.h5`));
       expect(error.message).toContain('tensorflowjs_converter --input_format=keras_saved_model --output_format=tfjs_layers_model');
