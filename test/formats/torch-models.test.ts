@@ -2,6 +2,8 @@
 // PyTorch itself): torch.save .pt state_dicts and safetensors, of bare nn.RNNs and of whole models
 // holding one, through loadModel and RNN.loadStateDict, against what PyTorch computed; the
 // warnings owed when the file does not say how the RNN was built; and the files refused.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadModel, type LoadModelOptions } from '../../lib/model';
@@ -71,6 +73,16 @@ describe('PyTorch files: each nn.RNN runs as PyTorch ran it', () => {
       });
     }
   }
+
+  it('a torch.save file under another name (Hugging Face\'s pytorch_model.bin) is told by its bytes', async () => {
+    const renamed = path.join(mkdtempSync(path.join(tmpdir(), 'vrnn-pt-')), 'pytorch_model.bin');
+    copyFileSync(file('bare_tanh.pt'), renamed);
+    const model = await loadModel(renamed, { nonlinearity: 'tanh', batchFirst: false });
+    expect(model.format).toBe('pytorch');
+    const want = expected(byName('bare_tanh'));
+    expectClose(model.runSync({ x: want.x }).y.data, want.y.data, 'pytorch_model.bin y');
+    rmSync(path.dirname(renamed), { recursive: true });
+  });
 
   it('config names where the RNN was found and how each setting was settled', async () => {
     vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
