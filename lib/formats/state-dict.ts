@@ -18,12 +18,12 @@ export interface StateDictLayout {
   selection: Omit<RnnSelection<Tensor>, 'dict'>;
 }
 
-function checkRecurrentShape(weights: Record<string, Tensor>, label: string): number {
+function checkRecurrentShape(weights: Record<string, Tensor>, prefix: string, label: string): number {
   const hh = weights.weight_hh_l0;
-  if (!hh || hh.shape.length !== 2) throw new MalformedFileError(`${label}: weight_hh_l0 must be a [hidden_size, hidden_size] matrix, got ${hh ? formatShape(hh.shape) : 'nothing'}`);
+  if (!hh || hh.shape.length !== 2) throw new MalformedFileError(`${label}: ${prefix}weight_hh_l0 must be a [hidden_size, hidden_size] matrix, got ${hh ? formatShape(hh.shape) : 'nothing'}`);
   const [rows, hidden] = hh.shape;
   if (rows === 3 * hidden || rows === 4 * hidden) {
-    throw new UnsupportedError(`${label}: weight_hh_l0 is ${formatShape(hh.shape)}, a ${rows === 3 * hidden ? 'GRU' : 'LSTM'} state_dict; only nn.RNN is supported`);
+    throw new UnsupportedError(`${label}: ${prefix}weight_hh_l0 is ${formatShape(hh.shape)}, a ${rows === 3 * hidden ? 'GRU' : 'LSTM'} state_dict; only nn.RNN is supported`);
   }
   return hidden;
 }
@@ -63,9 +63,9 @@ export function inferStateDict(tensors: Map<string, Tensor>, label: string, pref
     throw new MalformedFileError(`${label}: no weight_ih_l0 tensor${under}, so not an nn.RNN state_dict (tensors: ${describeKeys([...tensors.keys()])})`);
   }
   if (ih.shape.length !== 2 || ih.shape[0] === 0 || ih.shape[1] === 0) {
-    throw new MalformedFileError(`${label}: weight_ih_l0 must be a non-empty [hidden_size, input_size] matrix, got ${formatShape(ih.shape)}`);
+    throw new MalformedFileError(`${label}: ${selection.prefix}weight_ih_l0 must be a non-empty [hidden_size, input_size] matrix, got ${formatShape(ih.shape)}`);
   }
-  checkRecurrentShape(weights, label);
+  checkRecurrentShape(weights, selection.prefix, label);
   let numLayers = 1;
   while (`weight_ih_l${numLayers}` in weights) numLayers++;
   const layout = {

@@ -86,7 +86,9 @@ export function selectRnn<T>(dict: Record<string, T>, prefix: string | undefined
   const keys = Object.keys(dict);
   const found = rnnPrefixes(keys);
   if (prefix !== undefined) {
-    if (!keys.some((key) => key.startsWith(prefix))) {
+    // 'encoder.rnn' names the module as 'encoder.rnn.' does.
+    if (prefix !== '' && !prefix.endsWith('.') && keys.some((key) => key.startsWith(`${prefix}.`))) prefix = `${prefix}.`;
+    if (!keys.some((key) => key.startsWith(prefix!))) {
       const where = found.length > 0 ? `nn.RNN parameters are under ${quoted(found)}` : `its keys: ${describeKeys(keys)}`;
       throw new RangeError(`${what}: no key starts with the prefix '${prefix}'; ${where}`);
     }
