@@ -16,7 +16,7 @@ import { checkOptionsObject, oneOf, optionalBoolean } from './options';
 import { checkPrefix } from './rnn/module-prefix';
 import { describe } from './tensor';
 
-export type { BatchAxes, Dim, ElementType, Feeds, Model, ModelFormat, OrtStyleTensor, ValueMetadata } from './formats/types';
+export type { BatchAxes, Dim, ElementType, Feeds, Model, ModelFormat, ValueMetadata } from './formats/types';
 
 export interface LoadModelOptions {
   /** Skips detection. */

@@ -10,10 +10,10 @@ export interface Tensor {
 }
 
 type Nested = number | readonly Nested[];
-/** onnxruntime's tensor form: accepted wherever a Tensor is, dims being the shape. */
-export interface OrtTensorLike {
-  type?: 'float32';
-  data: Float32Array;
+/** onnxruntime's tensor form, accepted wherever a Tensor is, dims being the shape (float32 unless a model input says otherwise). */
+export interface OrtTensorLike<Data = Float32Array> {
+  type?: string;
+  data: Data;
   dims: readonly number[];
 }
 
@@ -163,11 +163,16 @@ export function toTensor(value: unknown, name: string): Tensor {
   if (ArrayBuffer.isView(value)) {
     throw new TypeError(`${name}: a bare ${describe(value)} has no shape; pass { data: Float32Array, shape: [...] } or nested arrays`);
   }
+  if (isOrtTensorLike(value)) return fromOrtStyle(value, name);
   if (typeof value === 'object' && value !== null && 'data' in value) {
-    if ('dims' in value) return fromOrtStyle(value as { type?: unknown; data: unknown; dims: unknown }, name);
     throw new TypeError(`${name}: a tensor needs its shape: pass { data: Float32Array, shape: [...] } (onnxruntime's { type: 'float32', data, dims } works too)`);
   }
   throw new TypeError(`${name}: expected a tensor ({ data: Float32Array, shape }) or nested arrays of numbers, got ${describe(value)}`);
+}
+
+/** Whether `value` has onnxruntime's form ({ type, data, dims }, no shape); its own Tensor class has it too. */
+export function isOrtTensorLike(value: unknown): value is { type?: unknown; data: unknown; dims: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'data' in value && 'dims' in value && !('shape' in value);
 }
 
 /** onnxruntime's { type, data, dims }: dims is the shape, and the type must be float32 (or absent). */

@@ -2,15 +2,11 @@
 // surface around it: inputMetadata and outputMetadata with dtypes, feeds in onnxruntime's
 // { type, data, dims } form, and dispose(), after which every run is refused.
 import { DisposedError } from '../errors';
-import { formatValue, type Tensor } from '../tensor';
+import { formatValue, isOrtTensorLike, type Tensor } from '../tensor';
 import type { BatchAxes, Dim, ElementType, Feeds, Model, ModelCore, ModelFormat, ValueMetadata } from './types';
 
 function metadata(names: readonly string[], shapes: Record<string, Dim[] | null>, types: Record<string, ElementType> | undefined): ValueMetadata[] {
   return names.map((name) => ({ name, dtype: types?.[name] ?? 'float32', shape: shapes[name]?.slice() ?? null }));
-}
-
-function isOrtStyle(value: unknown): value is { type?: unknown; data: unknown; dims: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'dims' in value && 'data' in value && !('shape' in value);
 }
 
 /**
@@ -18,7 +14,7 @@ function isOrtStyle(value: unknown): value is { type?: unknown; data: unknown; d
  * type is checked against the input's (float32 ones are left to the tensor checks, which take them).
  */
 function feedFor(name: string, value: unknown, dtype: ElementType | undefined): unknown {
-  if (!isOrtStyle(value) || dtype === undefined || dtype === 'float32') return value;
+  if (!isOrtTensorLike(value) || dtype === undefined || dtype === 'float32') return value;
   const { type, data, dims } = value; // each read once
   if (type !== undefined && type !== dtype && !(dtype === 'int64' && type === 'int32')) {
     throw new TypeError(`input '${name}': an onnxruntime-style tensor of type ${typeof type === 'string' ? `'${type}'` : formatValue(type)}; this input is ${dtype}`);

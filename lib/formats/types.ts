@@ -1,5 +1,5 @@
 // What loadModel returns, whatever the file format.
-import type { Tensor, TensorLike } from '../tensor';
+import type { OrtTensorLike, Tensor, TensorLike } from '../tensor';
 
 export type ModelFormat = 'onnx' | 'safetensors' | 'pytorch' | 'tfjs';
 
@@ -15,14 +15,8 @@ export interface BatchAxes {
   outputs: Record<string, number>;
 }
 
-/** onnxruntime's tensor form, accepted wherever a tensor is: dims is the shape. */
-export interface OrtStyleTensor {
-  type?: string;
-  data: ArrayLike<number | bigint>;
-  dims: readonly number[];
-}
-
-export type Feeds = Record<string, TensorLike | OrtStyleTensor | Float32Array | ArrayLike<number> | null | undefined>;
+/** Integer inputs (ONNX sequence_lens, lengths) take onnxruntime's integer tensors too. */
+export type Feeds = Record<string, TensorLike | OrtTensorLike<ArrayLike<number | bigint>> | Float32Array | ArrayLike<number> | null | undefined>;
 
 /** Element types by onnxruntime's names. */
 export type ElementType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int8' | 'uint8' | 'int16' | 'uint16'
