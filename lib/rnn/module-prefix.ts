@@ -49,7 +49,9 @@ export function describeKeys(keys: readonly string[]): string {
   const groups = new Map<string, string[]>();
   for (const key of keys) {
     const module = moduleOf(key);
-    groups.set(module, [...(groups.get(module) ?? []), key.slice(module.length)]);
+    const names = groups.get(module);
+    if (names) names.push(key.slice(module.length));
+    else groups.set(module, [key.slice(module.length)]);
   }
   const rnnModules = new Set(rnnPrefixes(keys));
   const ordered = [...groups].sort(([a], [b]) => Number(rnnModules.has(b)) - Number(rnnModules.has(a)));

@@ -184,6 +184,12 @@ describe('PyTorch files: whole models', () => {
     await expect(loadModel(bytes, { prefix: 'layer0.' })).rejects.toThrow(/\(tensors: zz.rnn.weight_ih_l0, layer0.weight, layer1.weight, .*, and keys of 29 more modules\)/);
   });
 
+  it('a state_dict of 50,000 keys in one module is described in one short line, at once', () => {
+    const dict = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`big.w${i}`, { data: new Float32Array(1), shape: [1] }]));
+    const rnn = new RNN({ inputSize: 1, hiddenSize: 1, seed: 1 });
+    expect(() => rnn.loadStateDict(dict)).toThrow(/^loadStateDict: missing key\(s\): weight_ih_l0, .*; unexpected key\(s\): big\.\{w0, w1, w2, w3, w4, w5, w6, w7, and 49992 more\}$/);
+  });
+
   it('RNN.loadStateDict takes a whole model\'s dict: the prefix given, or the one RNN found (with the warning)', () => {
     const c = byName('text_model');
     const dict = Object.fromEntries(decodeSafetensors(fixtureBytes('../torch-models/text_model.safetensors')).tensors);
