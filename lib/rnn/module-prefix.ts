@@ -65,7 +65,8 @@ export function describeKeys(keys: readonly string[]): string {
 }
 
 function quoted(prefixes: readonly string[]): string {
-  return prefixes.map((p) => `'${p}'`).join(', ');
+  const shown = prefixes.slice(0, MAX_GROUPS).map((p) => `'${p}'`).join(', ');
+  return prefixes.length > MAX_GROUPS ? `${shown}, and ${prefixes.length - MAX_GROUPS} more` : shown;
 }
 
 function selectUnder<T>(dict: Record<string, T>, prefix: string, prefixFrom: RnnSelection<T>['prefixFrom']): RnnSelection<T> {

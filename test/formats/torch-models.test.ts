@@ -190,6 +190,12 @@ describe('PyTorch files: whole models', () => {
     expect(() => rnn.loadStateDict(dict)).toThrow(/^loadStateDict: missing key\(s\): weight_ih_l0, .*; unexpected key\(s\): big\.\{w0, w1, w2, w3, w4, w5, w6, w7, and 49992 more\}$/);
   });
 
+  it('a dict of a thousand RNNs is refused naming a few of them', () => {
+    const rnn = new RNN({ inputSize: 1, hiddenSize: 1, seed: 1 });
+    const dict = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`m${i}.weight_ih_l0`, { data: new Float32Array(1), shape: [1, 1] }]));
+    expect(() => rnn.loadStateDict(dict)).toThrow(/^loadStateDict: holds 1000 nn.RNN parameter sets, under 'm0.', 'm1.', .*'m11.', and 988 more; choose one/);
+  });
+
   it('RNN.loadStateDict takes a whole model\'s dict: the prefix given, or the one RNN found (with the warning)', () => {
     const c = byName('text_model');
     const dict = Object.fromEntries(decodeSafetensors(fixtureBytes('../torch-models/text_model.safetensors')).tensors);
