@@ -1,9 +1,10 @@
 // The public API of vanilla-rnn.
 export { RNN, RNNStream } from './rnn';
 export type {
-  AsyncForwardOptions, Direction, ForwardOptions, RNNConfig, RNNOptions, RNNOutput, ResolvedActivation, StreamOptions,
+  AsyncForwardOptions, Direction, ForwardOptions, LoadStateDictOptions, LoadStateDictResult, RNNConfig, RNNOptions, RNNOutput,
+  ResolvedActivation, StreamOptions,
 } from './rnn';
-export type { Tensor, TensorLike } from './tensor';
+export type { OrtTensorLike, Tensor, TensorLike } from './tensor';
 export type { ActivationSpec } from './activations';
 export { SimpleRNN, Dense } from './keras';
 export type { SimpleRNNOptions, SimpleRNNCallOptions, SimpleRNNResult, DenseOptions, DenseActivation } from './keras';
@@ -14,7 +15,9 @@ export type { Batcher, BatcherOptions, BatcherRunOptions } from './batching/batc
 export { loadModel } from './model';
 export { runModelOnFiles } from './batch-run/run-files';
 export type { RunFilesOptions, RunFilesResult } from './batch-run/run-files';
-export type { BatchAxes, Dim, Feeds, LoadModelOptions, Model, ModelFormat } from './model';
+export type { BatchAxes, Dim, ElementType, Feeds, LoadModelOptions, Model, ModelFormat, ValueMetadata } from './model';
 export { decodeNpy, encodeNpy, readNpy, writeNpy } from './formats/npy';
 export { decodeSafetensors, readSafetensors } from './formats/safetensors';
 export type { Safetensors } from './formats/safetensors';
+export { DisposedError, MalformedFileError, ShapeError, UnsupportedError } from './errors';
+export type { ErrorBase, ErrorCode, VanillaRnnError } from './errors';

@@ -125,6 +125,8 @@ const sameFormat = (format: string) => (value: unknown) => ((value as { format?:
 const READERS: FileReader[] = [
   { name: 'loadModel', fixtures: fixtures('.onnx'), lookIntoDirectory: true, read: (f) => loadModel(f), check: sameFormat('onnx') },
   { name: 'loadModel', fixtures: fixtures('.safetensors'), lookIntoDirectory: true, read: (f) => loadModel(f), check: sameFormat('safetensors') },
+  { name: 'loadModel', fixtures: ['bare_relu_batchfirst_bidir.pt', 'text_model.pt'].map((f) => path.join(FIXTURES_DIR, 'torch-models', f)), lookIntoDirectory: true,
+    read: (f) => loadModel(f, { nonlinearity: 'relu', batchFirst: true }), check: sameFormat('pytorch') },
   { name: 'readSafetensors', fixtures: fixtures('.safetensors'), lookIntoDirectory: false, read: (f) => readSafetensors(f), check: (v, fixture) => {
     const got = [...(v as { tensors: Map<string, unknown> }).tensors.keys()].join();
     const want = [...readSafetensors(fixture).tensors.keys()].join();

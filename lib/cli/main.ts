@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `vanilla-rnn` command line. Exit codes: 0 ok, 1 runtime error, 2 usage error. Errors are one
 // line on stderr; --verbose adds the stack.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { RunOptions } from './run-command';
 
@@ -11,12 +13,23 @@ function positiveIntegerOption(value: string): number {
   return parsed;
 }
 
-/** safetensors hold only weights: how PyTorch built the nn.RNN may have to be told. */
+/** State_dicts (safetensors, .pt) hold only weights: how PyTorch built the nn.RNN may have to be told. */
 function withStateDictOptions(command: Command): Command {
   return command
-    .addOption(new Option('--nonlinearity <name>', 'safetensors: the nn.RNN nonlinearity (else the file\'s __metadata__, else tanh)').choices(['tanh', 'relu']))
-    .option('--batch-first', 'safetensors: the nn.RNN was built with batch_first=True (else __metadata__, else false)')
-    .option('--no-batch-first', 'safetensors: the nn.RNN was built with batch_first=False');
+    .addOption(new Option('--nonlinearity <name>', 'state_dicts: the nn.RNN nonlinearity (else safetensors\' __metadata__, else tanh, with a warning)').choices(['tanh', 'relu']))
+    .option('--batch-first', 'state_dicts: the nn.RNN was built with batch_first=True (else __metadata__, else false, with a warning)')
+    .option('--no-batch-first', 'state_dicts: the nn.RNN was built with batch_first=False')
+    .option('--prefix <module>', 'state_dicts: the module path of the nn.RNN in a whole model\'s state_dict, e.g. rnn.');
+}
+
+/** The library's warnings as one line each on stderr, instead of Node's "(node:123) ..." form. */
+function printWarningsAsLines(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => process.stderr.write(`vanilla-rnn: warning: ${warning.message.replace(/\s*\n\s*/g, ' ')}\n`));
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 // Commands load the model stack (the addon, ~120 modules) only when they run, so --help and usage
@@ -24,6 +37,7 @@ function withStateDictOptions(command: Command): Command {
 function buildProgram(): Command {
   const program = new Command('vanilla-rnn')
     .description('Fast vanilla RNN inference with PyTorch, Keras and ONNX semantics')
+    .version(packageVersion(), '-V, --version', 'print the version of vanilla-rnn')
     .option('--verbose', 'print stack traces with errors')
     .configureOutput({ outputError: (message, write) => write(`vanilla-rnn: ${message.replace(/^error: /, '').trim()} (see --help)\n`) })
     .exitOverride();
@@ -31,7 +45,7 @@ function buildProgram(): Command {
     .description('run the built-in example models and print inputs, outputs and timings')
     .action(async () => (await import('./demo')).runDemo());
   withStateDictOptions(program.command('run')
-    .description('run a model file (.onnx, .safetensors, TF.js model.json) on .npy inputs; writes <output>.npy')
+    .description('run a model file (.onnx, .safetensors, .pt, TF.js model.json) on .npy inputs; writes <output>.npy')
     .argument('<model>', 'the model file (or a TF.js model directory)')
     .requiredOption('--input <spec...>', 'x.npy for the main input, or name=file.npy')
     .option('--out-dir <dir>', 'where to write the outputs', '.')
@@ -54,6 +68,7 @@ function errorText(error: unknown, verbose: boolean): string {
 }
 
 async function main(argv: string[]): Promise<void> {
+  printWarningsAsLines();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -10,6 +10,7 @@ export interface RunOptions {
   batchSize?: number;
   nonlinearity?: 'tanh' | 'relu';
   batchFirst?: boolean;
+  prefix?: string;
 }
 
 export interface CommandOutput {
@@ -28,9 +29,9 @@ function inputFiles(inputs: string[], mainInput: string): Record<string, string>
   return files;
 }
 
-/** Only the options given: loadModel refuses them for formats other than safetensors. */
-export function stateDictOptions({ nonlinearity, batchFirst }: Pick<RunOptions, 'nonlinearity' | 'batchFirst'>): LoadModelOptions {
-  return { ...(nonlinearity && { nonlinearity }), ...(batchFirst !== undefined && { batchFirst }) };
+/** Only the options given: loadModel refuses them for formats other than PyTorch state_dicts. */
+export function stateDictOptions({ nonlinearity, batchFirst, prefix }: Pick<RunOptions, 'nonlinearity' | 'batchFirst' | 'prefix'>): LoadModelOptions {
+  return { ...(nonlinearity && { nonlinearity }), ...(batchFirst !== undefined && { batchFirst }), ...(prefix !== undefined && { prefix }) };
 }
 
 export async function runModelFile(file: string, options: RunOptions, { print, stderr }: CommandOutput): Promise<void> {

@@ -1,5 +1,6 @@
 // Checked sizes for shapes read from files: a header may claim anything, so every element count
 // and byte length is proven to be a safe integer, and within what the file holds, before allocating.
+import { MalformedFileError } from '../errors';
 import { MAX_KERNEL_SIZE } from '../limits';
 import { formatShape } from '../tensor';
 
@@ -9,7 +10,7 @@ export const MAX_ELEMENTS = MAX_KERNEL_SIZE;
 /** Checks one dimension read from a file: a non-negative safe integer. */
 export function checkDim(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${what}: expected a non-negative integer dimension, got ${String(value)}`);
+    throw new MalformedFileError(`${what}: expected a non-negative integer dimension, got ${String(value)}`);
   }
   return value;
 }
@@ -20,7 +21,7 @@ export function elementCount(shape: readonly number[], what: string): number {
   for (const dim of shape) {
     count *= dim;
     if (!Number.isSafeInteger(count) || count > MAX_ELEMENTS) {
-      throw new RangeError(`${what}: shape ${formatShape(shape)} has more than ${MAX_ELEMENTS} elements`);
+      throw new MalformedFileError(`${what}: shape ${formatShape(shape)} has more than ${MAX_ELEMENTS} elements`);
     }
   }
   return count;
@@ -30,7 +31,7 @@ export function elementCount(shape: readonly number[], what: string): number {
 export function checkedByteLength(shape: readonly number[], itemSize: number, available: number, what: string): number {
   const bytes = elementCount(shape, what) * itemSize;
   if (bytes > available) {
-    throw new RangeError(`${what}: shape ${formatShape(shape)} needs ${bytes} bytes, only ${available} are present`);
+    throw new MalformedFileError(`${what}: shape ${formatShape(shape)} needs ${bytes} bytes, only ${available} are present`);
   }
   return bytes;
 }
