@@ -14,7 +14,14 @@ export type { Batcher, BatcherOptions, BatcherRunOptions } from './batching/batc
 export { loadModel } from './model';
 export { runModelOnFiles } from './batch-run/run-files';
 export type { RunFilesOptions, RunFilesResult } from './batch-run/run-files';
+export type { WrittenFile } from './batch-run/outputs';
+export { parseShardFileName, shardFileName, shardRange } from './batch-run/shards';
+export type { SequenceRange } from './batch-run/shards';
 export type { BatchAxes, Dim, Feeds, LoadModelOptions, Model, ModelFormat } from './model';
 export { decodeNpy, encodeNpy, readNpy, writeNpy } from './formats/npy';
+export { openNpy } from './formats/npy-file';
+export type { NpyFile } from './formats/npy-file';
+export { createNpyWriter } from './formats/npy-writer';
+export type { NpyWriter, NpyWriterOptions } from './formats/npy-writer';
 export { decodeSafetensors, readSafetensors } from './formats/safetensors';
 export type { Safetensors } from './formats/safetensors';

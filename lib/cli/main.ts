@@ -11,6 +11,16 @@ function positiveIntegerOption(value: string): number {
   return parsed;
 }
 
+/** `--shard I/N`: the I-th (from 0) of N contiguous ranges of the batch. */
+function shardOption(value: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!match || !Number.isSafeInteger(count) || count < 1 || index >= count) {
+    throw new InvalidArgumentError(`expected I/N with 0 <= I < N (shards are numbered from 0), got '${value}'`);
+  }
+  return { index, count };
+}
+
 /** safetensors hold only weights: how PyTorch built the nn.RNN may have to be told. */
 function withStateDictOptions(command: Command): Command {
   return command
@@ -35,7 +45,8 @@ function buildProgram(): Command {
     .argument('<model>', 'the model file (or a TF.js model directory)')
     .requiredOption('--input <spec...>', 'x.npy for the main input, or name=file.npy')
     .option('--out-dir <dir>', 'where to write the outputs', '.')
-    .option('--batch-size <n>', 'run n sequences at a time (progress bar on a terminal); default: all at once', positiveIntegerOption))
+    .option('--batch-size <n>', 'run n sequences at a time (progress bar on a terminal); default: all at once up to 256 MiB of input, else parts of about 16 MiB', positiveIntegerOption)
+    .option('--shard <I/N>', 'run only the I-th (from 0) of N contiguous ranges of the batch; writes <output>.shard-<start>-<end>.npy', shardOption))
     .action(async (model: string, options: RunOptions) => {
       const { runModelFile } = await import('./run-command');
       await runModelFile(model, options, { print: console.log, stderr: process.stderr });
