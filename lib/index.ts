@@ -15,6 +15,8 @@ export { loadModel } from './model';
 export { runModelOnFiles } from './batch-run/run-files';
 export type { RunFilesOptions, RunFilesResult } from './batch-run/run-files';
 export type { WrittenFile } from './batch-run/outputs';
+export { concatNpy, concatShards } from './batch-run/concat';
+export type { ConcatOptions } from './batch-run/concat';
 export { parseShardFileName, shardFileName, shardRange } from './batch-run/shards';
 export type { SequenceRange } from './batch-run/shards';
 export type { BatchAxes, Dim, Feeds, LoadModelOptions, Model, ModelFormat } from './model';

@@ -16,13 +16,16 @@ function fileBase(name: string): string {
   return name.replace(/[/\\\0]/g, '_');
 }
 
-/** outDir/<name>.npy, or outDir/<name>.shard-<start>-<end>.npy for a range of the batch; two outputs may not share a file. */
-export function outputPaths(names: readonly string[], outDir: string, range: SequenceRange | null): Map<string, string> {
+/**
+ * outDir/<name>.npy, or outDir/<name>.shard-<start>-<end>-axis<k>.npy for a range of the batch (k:
+ * the output's batch axis); two outputs may not share a file.
+ */
+export function outputPaths(names: readonly string[], outDir: string, range: SequenceRange | null, axes: Record<string, number> = {}): Map<string, string> {
   const paths = new Map<string, string>();
   const owners = new Map<string, string>();
   for (const name of names) {
     const base = fileBase(name);
-    const file = path.join(outDir, range ? shardFileName(base, range) : `${base}.npy`);
+    const file = path.join(outDir, range ? shardFileName(base, range, axes[name]) : `${base}.npy`);
     const other = owners.get(file);
     if (other !== undefined) throw new Error(`outputs '${other}' and '${name}' would both be written to ${file}`);
     owners.set(file, name);

@@ -19,7 +19,7 @@ import { runStreamed } from './stream-run';
 export interface RunFilesOptions {
   /** Input name -> .npy path. */
   inputs: Record<string, string>;
-  /** Where the outputs go, as <output name>.npy (or <output name>.shard-<start>-<end>.npy for a range). */
+  /** Where the outputs go, as <output name>.npy (or <output name>.shard-<start>-<end>-axis<k>.npy for a range). */
   outDir: string;
   /**
    * Sequences per run along the model's batch axes. Default: the whole input at once when it holds
@@ -174,7 +174,7 @@ export async function runModelOnFiles(model: Model, options: RunFilesOptions): P
     const { batchSize, chosen } = partSize(o.batchSize, sequences, bytesPerSequence(files, plan.axes));
     const { written, runs } = await runStreamed({
       model, files, axes: plan.axes, range, batchSize,
-      pathsFor: (names) => outputPaths(names, o.outDir, o.range ? range : null),
+      pathsFor: (names) => outputPaths(names, o.outDir, o.range ? range : null, plan.axes.outputs),
       onProgress: o.onProgress, onCleanup: o.onCleanup, signal: o.signal,
     });
     return {

@@ -1,5 +1,6 @@
 // Splitting a batch into contiguous ranges that machines sharing nothing can run on their own, and
-// the file names that say which range of the batch a file holds: y.shard-<start>-<end>.npy.
+// the file names that say which range of the batch a file holds and along which axis:
+// y.shard-<start>-<end>-axis<k>.npy (the axis is in the name: a shape alone cannot always tell it).
 import * as path from 'node:path';
 import { formatValue } from '../tensor';
 
@@ -28,17 +29,29 @@ export function checkRange(range: SequenceRange, sequences: number, what: string
   return { start, end };
 }
 
-export function shardFileName(output: string, range: SequenceRange): string {
-  return `${output}.shard-${range.start}-${range.end}.npy`;
+/** What a shard file's name says. */
+export interface ShardName extends SequenceRange {
+  output: string;
+  /** The axis the batch runs along in the file. */
+  axis: number;
 }
 
-const SHARD_NAME = /^(.+)\.shard-(\d+)-(\d+)\.npy$/;
+export function shardFileName(output: string, range: SequenceRange, axis: number): string {
+  return `${output}.shard-${range.start}-${range.end}-axis${axis}.npy`;
+}
 
-/** The output name and range a shard file's name states, or null when it is not named as a shard. */
-export function parseShardFileName(file: string): ({ output: string } & SequenceRange) | null {
+const SHARD_NAME = /^(.+)\.shard-(\d+)-(\d+)-axis(\d+)\.npy$/;
+
+/** The output name, range and axis a shard file's name states, or null when it is not named as a shard. */
+export function parseShardFileName(file: string): ShardName | null {
   const match = SHARD_NAME.exec(path.basename(file));
   if (!match) return null;
-  const [start, end] = [Number(match[2]), Number(match[3])];
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || end < start) return null;
-  return { output: match[1], start, end };
+  const [start, end, axis] = [Number(match[2]), Number(match[3]), Number(match[4])];
+  if (![start, end, axis].every(Number.isSafeInteger) || end < start) return null;
+  return { output: match[1], start, end, axis };
+}
+
+/** "sequence 4" or "sequences 4 .. 9". */
+export function describeSequences(start: number, end: number): string {
+  return end - start === 1 ? `sequence ${start}` : `sequences ${start} .. ${end - 1}`;
 }

@@ -11,6 +11,11 @@ function positiveIntegerOption(value: string): number {
   return parsed;
 }
 
+function nonNegativeIntegerOption(value: string): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`expected a non-negative integer, got '${value}'`);
+  return Number(value);
+}
+
 /** `--shard I/N`: the I-th (from 0) of N contiguous ranges of the batch. */
 function shardOption(value: string): { index: number; count: number } {
   const match = /^(\d+)\/(\d+)$/.exec(value);
@@ -46,10 +51,19 @@ function buildProgram(): Command {
     .requiredOption('--input <spec...>', 'x.npy for the main input, or name=file.npy')
     .option('--out-dir <dir>', 'where to write the outputs', '.')
     .option('--batch-size <n>', 'run n sequences at a time (progress bar on a terminal); default: all at once up to 256 MiB of input, else parts of about 16 MiB', positiveIntegerOption)
-    .option('--shard <I/N>', 'run only the I-th (from 0) of N contiguous ranges of the batch; writes <output>.shard-<start>-<end>.npy', shardOption))
+    .option('--shard <I/N>', 'run only the I-th (from 0) of N contiguous ranges of the batch; writes <output>.shard-<start>-<end>-axis<k>.npy', shardOption))
     .action(async (model: string, options: RunOptions) => {
       const { runModelFile } = await import('./run-command');
       await runModelFile(model, options, { print: console.log, stderr: process.stderr });
+    });
+  program.command('concat')
+    .description('join the shards of `run --shard` (or .npy files) along their batch axis into one .npy, streaming')
+    .argument('<files...>', 'the shard files, or a folder: each output\'s shards in it join into <output>.npy')
+    .option('--out <file>', 'the file to write (default: <output>.npy beside shards of one output)')
+    .option('--axis <n>', 'the axis to join along (default: the one shard names give)', nonNegativeIntegerOption)
+    .action(async (files: string[], options: { out?: string; axis?: number }) => {
+      const { concatFiles } = await import('./concat-command');
+      await concatFiles(files, options, { print: console.log, stderr: process.stderr });
     });
   withStateDictOptions(program.command('info')
     .description('format, configuration, parameter count, input and output names, shapes and batch axes of a model file')
