@@ -65,6 +65,33 @@ function buildProgram(): Command {
       const { concatFiles } = await import('./concat-command');
       await concatFiles(files, options, { print: console.log, stderr: process.stderr });
     });
+  program.command('worker')
+    .description('take batch jobs from a BullMQ queue on Redis and write each shard\'s files (until SIGINT or SIGTERM)')
+    .requiredOption('--redis <url>', 'the Redis server, redis://host:port[/db]')
+    .requiredOption('--queue <name>', 'the queue to take jobs from')
+    .option('--concurrency <n>', 'jobs at once in this process (default 1: one job uses every core)', positiveIntegerOption)
+    .option('--lock-duration <ms>', 'how long a job\'s lock lasts unrenewed before another worker takes the job up (default 30000)', positiveIntegerOption)
+    .option('--stalled-interval <ms>', 'how often to look for jobs whose worker died (default 30000)', positiveIntegerOption)
+    .option('--root <dir>', 'refuse jobs naming paths outside this folder (relative paths are taken from it)')
+    .action(async (options: import('./queue-commands').WorkerCommandOptions) => {
+      const { runWorker } = await import('./queue-commands');
+      await runWorker(options, { print: console.log, stderr: process.stderr });
+    });
+  withStateDictOptions(program.command('enqueue')
+    .description('cut the inputs\' batch into shards and put one job each on a BullMQ queue for `vanilla-rnn worker`')
+    .argument('<model>', 'the model file, as the workers see it')
+    .requiredOption('--input <spec...>', 'x.npy for the main input, or name=file.npy, as the workers see them')
+    .requiredOption('--shards <n>', 'how many shards', positiveIntegerOption)
+    .requiredOption('--redis <url>', 'the Redis server, redis://host:port[/db]')
+    .requiredOption('--queue <name>', 'the queue')
+    .option('--out-dir <dir>', 'where the workers write the shard files', '.')
+    .option('--batch-size <n>', 'sequences per run in the workers', positiveIntegerOption)
+    .option('--attempts <n>', 'tries per job (default 3)', positiveIntegerOption)
+    .option('--wait', 'wait until every shard is done (exit 1 if one failed for good)'))
+    .action(async (model: string, options: import('./queue-commands').EnqueueCommandOptions) => {
+      const { enqueueModelFile } = await import('./queue-commands');
+      await enqueueModelFile(model, options, { print: console.log, stderr: process.stderr });
+    });
   withStateDictOptions(program.command('info')
     .description('format, configuration, parameter count, input and output names, shapes and batch axes of a model file')
     .argument('<model>', 'the model file (or a TF.js model directory)'))
