@@ -1,5 +1,6 @@
 // The output files of a run: one .npy per model output in the output folder, each written under a
 // temporary name and renamed once complete, all abandoned together when the run fails.
+import { lstat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { NpyWriter } from '../formats/npy-writer';
 import { formatShape } from '../tensor';
@@ -34,6 +35,12 @@ export function outputPaths(names: readonly string[], outDir: string, range: Seq
   return paths;
 }
 
+/** A folder (or anything but a file) under an output's name would fail the final rename: refused before the work. */
+async function checkTarget(file: string): Promise<void> {
+  const stats = await lstat(file).catch(() => null);
+  if (stats && !stats.isFile() && !stats.isSymbolicLink()) throw new Error(`${file}: cannot write an output there: it is a ${stats.isDirectory() ? 'folder' : 'special file'}`);
+}
+
 /** The writers of one run's outputs, opened together, committed together, abandoned together. */
 export class OutputFiles {
   private constructor(private readonly writers: Map<string, NpyWriter>) {}
@@ -42,6 +49,7 @@ export class OutputFiles {
   static async open(shapes: Map<string, number[]>, paths: Map<string, string>): Promise<OutputFiles> {
     const writers = new Map<string, NpyWriter>();
     try {
+      for (const [name] of shapes) await checkTarget(paths.get(name)!);
       for (const [name, shape] of shapes) writers.set(name, await NpyWriter.create(paths.get(name)!, shape));
     } catch (error) {
       await Promise.all([...writers.values()].map((w) => w.abort()));
@@ -56,14 +64,11 @@ export class OutputFiles {
     return writer;
   }
 
-  /** Renames every file to its name once all are complete. */
+  /** Renames the files to their names once every one is complete and on disk. */
   async commit(): Promise<WrittenFile[]> {
-    const written: WrittenFile[] = [];
-    for (const [name, writer] of this.writers) {
-      await writer.commit();
-      written.push({ name, path: writer.target, shape: writer.shape.slice() });
-    }
-    return written;
+    for (const writer of this.writers.values()) await writer.finish();
+    for (const writer of this.writers.values()) await writer.publish();
+    return [...this.writers].map(([name, writer]) => ({ name, path: writer.target, shape: writer.shape.slice() }));
   }
 
   /** Removes every temporary file; resolves to the paths removed. */

@@ -24,7 +24,7 @@ function itemSizeOf(descr: string): number {
  * Starts a .npy file of `shape` to be written a slab at a time (NpyWriter.writeSlab), under a
  * temporary name beside `target` until commit() renames it; abort() removes it.
  */
-export function createNpyWriter(target: string, shape: readonly number[], options?: NpyWriterOptions): Promise<NpyWriter> {
+export async function createNpyWriter(target: string, shape: readonly number[], options?: NpyWriterOptions): Promise<NpyWriter> {
   if (typeof target !== 'string' || target === '') throw new TypeError(`createNpyWriter: expected a file path, got ${formatValue(target)}`);
   return NpyWriter.create(target, checkShape(shape, 'createNpyWriter'), checkOptionsObject(options, ['descr'], 'createNpyWriter options') as NpyWriterOptions);
 }
@@ -87,13 +87,24 @@ export class NpyWriter {
 
   /** Checks that every byte was written, flushes, and renames the file to its target. */
   async commit(): Promise<void> {
+    await this.finish();
+    await this.file.publish();
+  }
+
+  /** The first half of commit (for committing several files together): every byte written, flushed, closed. */
+  async finish(): Promise<void> {
     const data = this.byteLength - this.geometry.dataOffset;
     const written = this.file.written - this.geometry.dataOffset;
     if (written !== data) {
       await this.file.abort();
       throw new Error(`${this.target}: ${written} of the ${data} data bytes of shape ${formatShape(this.shape)} were written; the file was not finished`);
     }
-    await this.file.commit(this.byteLength);
+    await this.file.finish(this.byteLength);
+  }
+
+  /** The second half of commit: the finished file renamed to its target. */
+  publish(): Promise<void> {
+    return this.file.publish();
   }
 
   /** Removes the temporary file; resolves to its path when there was one. */

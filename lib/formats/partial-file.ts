@@ -17,7 +17,7 @@ function partialPathFor(target: string): string {
 }
 
 export class PartialFile {
-  private state: 'open' | 'committed' | 'aborted' = 'open';
+  private state: 'open' | 'finished' | 'committed' | 'aborted' = 'open';
   private bytesWritten = 0;
 
   private constructor(private readonly handle: FileHandle, readonly target: string, readonly path: string) {}
@@ -46,14 +46,31 @@ export class PartialFile {
 
   /** Flushes the file, checks its size, and renames it to the target. */
   async commit(expectedSize: number): Promise<void> {
+    await this.finish(expectedSize);
+    await this.publish();
+  }
+
+  /** The first half of commit: flushes the file to disk, checks its size and closes it. */
+  async finish(expectedSize: number): Promise<void> {
     this.checkOpen();
     try {
       await this.handle.datasync();
       const { size } = await this.handle.stat();
       if (size !== expectedSize) throw new Error(`${this.target}: the file written is ${size} bytes, ${expectedSize} were expected`);
       await this.handle.close();
-      this.state = 'committed';
+      this.state = 'finished';
+    } catch (error) {
+      await this.abort();
+      throw error;
+    }
+  }
+
+  /** The second half of commit: renames the finished file to its target. */
+  async publish(): Promise<void> {
+    if (this.state !== 'finished') throw new Error(`${this.target}: the file is not finished`);
+    try {
       await rename(this.path, this.target);
+      this.state = 'committed';
     } catch (error) {
       await this.abort();
       throw error;
@@ -62,7 +79,7 @@ export class PartialFile {
 
   /** Closes and removes the temporary file; never throws. Resolves to its path when there was one to remove. */
   async abort(): Promise<string | null> {
-    if (this.state === 'aborted') return null;
+    if (this.state === 'aborted' || this.state === 'committed') return null;
     const wasOpen = this.state === 'open';
     this.state = 'aborted';
     if (wasOpen) await this.handle.close().catch(() => {});
@@ -75,6 +92,6 @@ export class PartialFile {
   }
 
   private checkOpen(): void {
-    if (this.state !== 'open') throw new Error(`${this.target}: the file was ${this.state === 'committed' ? 'committed' : 'abandoned'} already`);
+    if (this.state !== 'open') throw new Error(`${this.target}: the file was ${this.state === 'aborted' ? 'abandoned' : 'finished'} already`);
   }
 }
