@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { Writable } from 'node:stream';
 import { encodeNpy, readNpy } from '../lib/index';
+import { progressBar } from '../lib/cli/progress';
 import { npyHeaderBytes } from '../lib/formats/npy';
 import { PARTIAL_FILE_PATTERN } from '../lib/formats/partial-file';
 import { expectExact, FIXTURES_DIR, mulberry32, randomFloat32 } from './support/fixtures';
@@ -61,6 +63,18 @@ async function startLongRun(outDir: string): Promise<{ child: ReturnType<typeof 
   }
   return { child, done };
 }
+
+describe('vanilla-rnn run: the progress bar', () => {
+  it('shows an ETA on a terminal', async () => {
+    const written: string[] = [];
+    const stream = Object.assign(new Writable({ write: (chunk, _, done) => { written.push(String(chunk)); done(); } }), { isTTY: true, columns: 120 });
+    const bar = progressBar(1000, stream);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    bar.update(250);
+    bar.stop();
+    expect(written.join('')).toMatch(/250\/1000 sequences \| ETA \d+s/);
+  });
+});
 
 describe('vanilla-rnn run: interrupted mid-run', () => {
   it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s: the unfinished files are removed and named, exit %i, stdout empty', async (signal, code) => {

@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import { createBatchWorker, enqueueShards, loadModel, waitForJobs } from '../index';
 import { inputFiles, stateDictOptions, type CommandOutput, type RunOptions } from './run-command';
+import { STOP_SIGNALS } from './signals';
 
 export interface WorkerCommandOptions {
   redis: string;
@@ -13,8 +14,6 @@ export interface WorkerCommandOptions {
   stalledInterval?: number;
   root?: string;
 }
-
-const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 
 /** Runs until SIGINT or SIGTERM: then cancels the jobs running (BullMQ retries them) and closes. */
 export async function runWorker(options: WorkerCommandOptions, { print, stderr }: CommandOutput): Promise<void> {
@@ -36,7 +35,7 @@ export async function runWorker(options: WorkerCommandOptions, { print, stderr }
   worker.on('failed', (job, error) => print(`failed ${job?.id} attempt ${job ? job.attemptsMade : '?'} of ${job?.opts.attempts ?? 1}: ${error.message}`));
   await new Promise<void>((resolve) => {
     let stopping = false;
-    for (const [name, number] of Object.entries(SIGNALS)) {
+    for (const [name, number] of Object.entries(STOP_SIGNALS)) {
       process.on(name, () => {
         if (stopping) process.exit(128 + number);
         stopping = true;
