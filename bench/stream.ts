@@ -113,7 +113,7 @@ function report(results: LayoutResult[], disk: DiskRate, dir: string, gigabytes:
       + `${group(rate(r.inMemory))} seq/s (${r.inMemory.seconds.toFixed(1)} s) | ${mib(r.inMemory.maxRssBytes)} | `
       + `${((100 * rate(r.streaming)) / rate(r.inMemory)).toFixed(0)} % | ${traffic.toFixed(0)} MB/s |`);
   }
-  lines.push('', 'The input is read just after it was written, so the page cache may serve part of it; the output goes to disk (each file is flushed before it is renamed).');
+  lines.push('', 'The input is read just after it was written, so the page cache may serve part of it; the output goes to disk (flushed every 64 MiB and before each rename).');
   return lines;
 }
 
