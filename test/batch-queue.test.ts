@@ -46,7 +46,7 @@ interface Worker {
 }
 
 function startWorker(queue: string, extra: string[] = []): Worker {
-  const child = spawn(process.execPath, [CLI, 'worker', '--redis', redis!.url, '--queue', queue, '--lock-duration', '1500', '--stalled-interval', '500', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'worker', '--redis', redis!.url, '--queue', queue, '--lock-duration', '3000', '--stalled-interval', '1000', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   workers.push(child);
   const lines: string[] = [];
   const waiting: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
