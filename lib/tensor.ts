@@ -34,6 +34,11 @@ export function sizeOf(shape: readonly number[]): number {
   return size;
 }
 
+/** How many elements come before `axis` (outer) and after it (inner), in C order. */
+export function aroundAxis(shape: readonly number[], axis: number): { outer: number; inner: number } {
+  return { outer: sizeOf(shape.slice(0, axis)), inner: sizeOf(shape.slice(axis + 1)) };
+}
+
 export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((dim, i) => dim === b[i]);
 }
@@ -80,7 +85,7 @@ function checkLargeDim(shape: readonly unknown[], i: number, name: string): numb
  * A checked copy of a caller's shape. An index loop, as every() and reduce() skip the holes of a
  * sparse array ([, 3] would pass); the length is read once, as a proxy may change it between reads.
  */
-function checkShape(shape: unknown, name: string): number[] {
+export function checkShape(shape: unknown, name: string): number[] {
   if (!Array.isArray(shape)) {
     throw new TypeError(`${name}.shape: expected an array of non-negative integers, got ${describe(shape)}`);
   }

@@ -233,7 +233,7 @@ describe('vanilla-rnn run: errors', () => {
     const verbose = await cli(['run', model, '--input', missing, '--out-dir', freshDir(), '--verbose']);
     expect(verbose.status).toBe(1);
     expect(lines(verbose.stderr)[0]).toContain(missing);
-    expect(lines(verbose.stderr).slice(1).some((line) => /^\s+at .*readNpy/.test(line))).toBe(true);
+    expect(lines(verbose.stderr).slice(1).some((line) => /^\s+at .*(readNpy|openNpy)/.test(line))).toBe(true);
   });
 
   it('an --input name the model does not have: exit 1, one line listing its inputs, before any batching', async () => {

@@ -13,6 +13,21 @@ function positiveIntegerOption(value: string): number {
   return parsed;
 }
 
+function nonNegativeIntegerOption(value: string): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`expected a non-negative integer, got '${value}'`);
+  return Number(value);
+}
+
+/** `--shard I/N`: the I-th (from 0) of N contiguous ranges of the batch. */
+function shardOption(value: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!match || !Number.isSafeInteger(count) || count < 1 || index >= count) {
+    throw new InvalidArgumentError(`expected I/N with 0 <= I < N (shards are numbered from 0), got '${value}'`);
+  }
+  return { index, count };
+}
+
 /** State_dicts (safetensors, .pt) hold only weights: how PyTorch built the nn.RNN may have to be told. */
 function withStateDictOptions(command: Command): Command {
   return command
@@ -49,10 +64,47 @@ function buildProgram(): Command {
     .argument('<model>', 'the model file (or a TF.js model directory)')
     .requiredOption('--input <spec...>', 'x.npy for the main input, or name=file.npy')
     .option('--out-dir <dir>', 'where to write the outputs', '.')
-    .option('--batch-size <n>', 'run n sequences at a time (progress bar on a terminal); default: all at once', positiveIntegerOption))
+    .option('--batch-size <n>', 'run n sequences at a time (progress bar on a terminal); default: all at once up to 256 MiB of input, else parts of about 16 MiB', positiveIntegerOption)
+    .option('--shard <I/N>', 'run only the I-th (from 0) of N contiguous ranges of the batch; writes <output>.shard-<start>-<end>-axis<k>.npy', shardOption))
     .action(async (model: string, options: RunOptions) => {
       const { runModelFile } = await import('./run-command');
       await runModelFile(model, options, { print: console.log, stderr: process.stderr });
+    });
+  program.command('concat')
+    .description('join the shards of `run --shard` (or .npy files) along their batch axis into one .npy, streaming')
+    .argument('<files...>', 'the shard files, or a folder: each output\'s shards in it join into <output>.npy')
+    .option('--out <file>', 'the file to write (default: <output>.npy beside shards of one output)')
+    .option('--axis <n>', 'the axis to join along (default: the one shard names give)', nonNegativeIntegerOption)
+    .action(async (files: string[], options: { out?: string; axis?: number }) => {
+      const { concatFiles } = await import('./concat-command');
+      await concatFiles(files, options, { print: console.log, stderr: process.stderr });
+    });
+  program.command('worker')
+    .description('take batch jobs from a BullMQ queue on Redis and write each shard\'s files (until SIGINT or SIGTERM)')
+    .requiredOption('--redis <url>', 'the Redis server, redis://host:port[/db]')
+    .requiredOption('--queue <name>', 'the queue to take jobs from')
+    .option('--concurrency <n>', 'jobs at once in this process (default 1: one job uses every core)', positiveIntegerOption)
+    .option('--lock-duration <ms>', 'how long a job\'s lock lasts unrenewed before another worker takes the job up (default 30000)', positiveIntegerOption)
+    .option('--stalled-interval <ms>', 'how often to look for jobs whose worker died (default 30000)', positiveIntegerOption)
+    .option('--root <dir>', 'refuse jobs naming paths outside this folder (relative paths are taken from it)')
+    .action(async (options: import('./queue-commands').WorkerCommandOptions) => {
+      const { runWorker } = await import('./queue-commands');
+      await runWorker(options, { print: console.log, stderr: process.stderr });
+    });
+  withStateDictOptions(program.command('enqueue')
+    .description('cut the inputs\' batch into shards and put one job each on a BullMQ queue for `vanilla-rnn worker`')
+    .argument('<model>', 'the model file, as the workers see it')
+    .requiredOption('--input <spec...>', 'x.npy for the main input, or name=file.npy, as the workers see them')
+    .requiredOption('--shards <n>', 'how many shards', positiveIntegerOption)
+    .requiredOption('--redis <url>', 'the Redis server, redis://host:port[/db]')
+    .requiredOption('--queue <name>', 'the queue')
+    .option('--out-dir <dir>', 'where the workers write the shard files', '.')
+    .option('--batch-size <n>', 'sequences per run in the workers', positiveIntegerOption)
+    .option('--attempts <n>', 'tries per job (default 3)', positiveIntegerOption)
+    .option('--wait', 'wait until every shard is done (exit 1 if one failed for good)'))
+    .action(async (model: string, options: import('./queue-commands').EnqueueCommandOptions) => {
+      const { enqueueModelFile } = await import('./queue-commands');
+      await enqueueModelFile(model, options, { print: console.log, stderr: process.stderr });
     });
   withStateDictOptions(program.command('info')
     .description('format, configuration, parameter count, input and output names, shapes and batch axes of a model file')

@@ -15,21 +15,21 @@ export function checkDim(value: unknown, what: string): number {
   return value;
 }
 
-/** The element count of `shape`, or a RangeError when it is not a safe integer or above MAX_ELEMENTS. */
-export function elementCount(shape: readonly number[], what: string): number {
+/** The element count of `shape`, or a RangeError when it is not a safe integer or above `limit`. */
+export function elementCount(shape: readonly number[], what: string, limit = MAX_ELEMENTS): number {
   let count = 1;
   for (const dim of shape) {
     count *= dim;
-    if (!Number.isSafeInteger(count) || count > MAX_ELEMENTS) {
-      throw new MalformedFileError(`${what}: shape ${formatShape(shape)} has more than ${MAX_ELEMENTS} elements`);
+    if (!Number.isSafeInteger(count) || count > limit) {
+      throw new MalformedFileError(`${what}: shape ${formatShape(shape)} has more than ${limit} elements`);
     }
   }
   return count;
 }
 
 /** Element count times item size, checked to fit in `available` bytes before anything is allocated. */
-export function checkedByteLength(shape: readonly number[], itemSize: number, available: number, what: string): number {
-  const bytes = elementCount(shape, what) * itemSize;
+export function checkedByteLength(shape: readonly number[], itemSize: number, available: number, what: string, limit = MAX_ELEMENTS): number {
+  const bytes = elementCount(shape, what, limit) * itemSize;
   if (bytes > available) {
     throw new MalformedFileError(`${what}: shape ${formatShape(shape)} needs ${bytes} bytes, only ${available} are present`);
   }
