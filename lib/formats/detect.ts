@@ -1,6 +1,8 @@
 // Which format a model file is in: from its name when that is telling, else from its first bytes.
 import * as path from 'node:path';
+import { looksLikeHdf5 } from './hdf5';
 import { isNpy } from './npy';
+import { looksLikeZip } from './zip';
 import type { ModelFormat } from './types';
 
 export function formatFromName(file: string): ModelFormat | null {
@@ -8,6 +10,8 @@ export function formatFromName(file: string): ModelFormat | null {
   if (extension === '.onnx') return 'onnx';
   if (extension === '.safetensors') return 'safetensors';
   if (extension === '.json') return 'tfjs';
+  if (extension === '.keras') return 'keras';
+  if (extension === '.h5' || extension === '.hdf5') return 'keras-h5';
   return null;
 }
 
@@ -29,6 +33,8 @@ export function formatFromBytes(bytes: Uint8Array, label: string): ModelFormat {
   if (isNpy(bytes)) throw new TypeError(`${label}: this is a NumPy .npy array, not a model; pass it as an input`);
   if (looksLikeSafetensors(bytes)) return 'safetensors';
   if (looksLikeJson(bytes)) return 'tfjs';
+  if (looksLikeHdf5(bytes)) return 'keras-h5';
+  if (looksLikeZip(bytes)) return 'keras';
   if (bytes.length > 0 && MODEL_PROTO_KEYS.has(bytes[0])) return 'onnx';
-  throw new TypeError(`${label}: cannot tell the model format: expected an ONNX model, a safetensors state_dict or a TF.js model.json (or a directory holding one)`);
+  throw new TypeError(`${label}: cannot tell the model format: expected an ONNX model, a safetensors state_dict or a TF.js model.json (or a directory holding one), a Keras .keras or .h5 file`);
 }

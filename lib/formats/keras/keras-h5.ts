@@ -1,0 +1,81 @@
+// Keras 2's HDF5 model files (model.save('x.h5'), also written by Keras 3 in its legacy format): the
+// model_config attribute holds the config, model_weights/<layer> lists its weights in order in the
+// weight_names attribute, each stored at model_weights/<layer>/<weight name>. Which Keras wrote the
+// file, and so which semantics apply, is its keras_version attribute.
+import type { Dialect, LayerEntry, ModelDescription, WeightRole } from '../../keras/model/description';
+import { parseModelConfig } from '../../keras/model/config';
+import { KerasModel } from '../../keras/model/keras-model';
+import type { Tensor } from '../../tensor';
+import { withHdf5, type Hdf5Reader } from '../hdf5';
+import { checkJsonNesting } from '../nesting';
+import { describeRole, nameFits } from './weight-names';
+
+function stringAttribute(file: Hdf5Reader, objectPath: string, name: string): string | null {
+  const attribute = file.attribute(objectPath, name);
+  if (attribute === null) return null;
+  if (attribute.type !== 'string' || typeof attribute.value !== 'string') throw new TypeError(`${file.label}: HDF5 attribute ${objectPath}@${name} must be a string, got ${attribute.type === 'other' ? attribute.value : 'a list'}`);
+  return attribute.value;
+}
+
+/** The dialect from a keras_version such as "2.6.0" or "3.7.0". */
+export function dialectOf(version: string | null, label: string, where: string): Dialect {
+  const major = version?.match(/^(\d+)\./)?.[1];
+  if (major === '2') return 'keras2';
+  if (major === '3') return 'keras3';
+  throw new RangeError(`${label}: ${version === null ? `${where} does not say which Keras wrote the file` : `${where} says Keras ${JSON.stringify(version)}`}; Keras 2 and 3 files are supported`);
+}
+
+export function parseConfigJson(text: string, label: string, what: string): unknown {
+  const bytes = new TextEncoder().encode(text);
+  checkJsonNesting(bytes, label, what);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SyntaxError(`${label}: ${what} is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function weightNames(file: Hdf5Reader, group: string, layer: string): string[] {
+  const attribute = file.attribute(group, 'weight_names');
+  if (attribute === null) return [];
+  if (attribute.type !== 'strings' || !(attribute.value as unknown[]).every((n) => typeof n === 'string')) {
+    throw new TypeError(`${file.label}: HDF5 attribute ${group}@weight_names of layer "${layer}" must be a list of strings`);
+  }
+  return attribute.value as string[];
+}
+
+function layerWeights(file: Hdf5Reader, layer: LayerEntry, roles: WeightRole[]): Tensor[] {
+  const group = `/model_weights/${layer.name}`;
+  const what = `${file.label}: layer "${layer.name}" (${layer.className})`;
+  if (file.kind(group) !== 'group') {
+    if (roles.length === 0) return [];
+    throw new Error(`${what}: the file has no weights group model_weights/${layer.name}`);
+  }
+  const names = weightNames(file, group, layer.name);
+  if (names.length !== roles.length) {
+    throw new RangeError(`${what}: the file lists ${names.length} weights (${names.join(', ') || 'none'}), the layer takes ${roles.length} (${roles.map(describeRole).join(', ') || 'none'})`);
+  }
+  return roles.map((role, i) => {
+    if (!nameFits(names[i], role)) throw new RangeError(`${what}: weight ${i} is named ${JSON.stringify(names[i])}, the layer's weight ${i} is ${describeRole(role)}`);
+    return file.float32(`${group}/${names[i]}`);
+  });
+}
+
+function describe(file: Hdf5Reader): Omit<ModelDescription, 'readWeights'> & { readWeights: ModelDescription['readWeights'] } {
+  const label = file.label;
+  const configText = stringAttribute(file, '/', 'model_config');
+  if (configText === null) {
+    const what = file.kind('/layers') === 'group' ? 'Keras 3 weights (model.weights.h5) alone' : 'no model_config attribute (weights saved with save_weights?)';
+    throw new Error(`${label}: the HDF5 file holds ${what}; a model file saved with model.save() is needed, as .h5 or .keras`);
+  }
+  const version = stringAttribute(file, '/', 'keras_version');
+  const dialect = dialectOf(version, label, 'its keras_version attribute');
+  const parsed = parseModelConfig(parseConfigJson(configText, label, 'the model_config attribute'), label, dialect);
+  if (file.kind('/model_weights') !== 'group') throw new Error(`${label}: the HDF5 file has no model_weights group`);
+  return { label, dialect, version, ...parsed, readWeights: (layer, roles) => layerWeights(file, layer, roles) };
+}
+
+/** The weights are read while the file is open, so the whole model is built inside withHdf5. */
+export function loadKerasH5(bytes: Uint8Array, label: string): Promise<KerasModel> {
+  return withHdf5(bytes, label, (file) => new KerasModel('keras-h5', describe(file)));
+}
