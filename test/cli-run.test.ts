@@ -84,7 +84,7 @@ function fixtureCases(): Array<[string, FixtureCase]> {
     ...modelFiles('torch_', '.onnx').map((f) => torch(f, '.onnx')),
     ...modelFiles('torch_', '.safetensors').map((f) => torch(f, '.safetensors')),
     ...modelFiles('onnx_', '.onnx').map(onnx),
-    ['tfjs_rnn_dense', { model: path.join(MODELS, 'tfjs_rnn_dense'), flags: [], inputs: { input: tensorOf(tfjs.input) }, expected: { output: tensorOf(tfjs.output) }, sameBitsInAnyBatch: false }],
+    ['tfjs_rnn_dense', { model: path.join(MODELS, 'tfjs_rnn_dense'), flags: [], inputs: { simple_rnn_SimpleRNN1_input: tensorOf(tfjs.input) }, expected: { dense_Dense1: tensorOf(tfjs.output) }, sameBitsInAnyBatch: false }],
   ];
 }
 

@@ -34,7 +34,7 @@ describe('batchAxes of the fixture models', () => {
   });
 
   it('tfjs_rnn_dense: Keras puts the batch first', async () => {
-    expect((await loadModel(path.join(MODELS, 'tfjs_rnn_dense'))).batchAxes).toEqual({ inputs: { input: 0 }, outputs: { output: 0 } });
+    expect((await loadModel(path.join(MODELS, 'tfjs_rnn_dense'))).batchAxes).toEqual({ inputs: { simple_rnn_SimpleRNN1_input: 0 }, outputs: { dense_Dense1: 0 } });
   });
 });
 

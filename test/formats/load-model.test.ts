@@ -58,7 +58,7 @@ describe('loadModel: arguments and options', () => {
     const onnx = path.join(models, 'torch_1layer_tanh.onnx');
     await expect(loadModel(onnx, { layers: 2 } as never)).rejects.toThrow(/loadModel options: unknown option 'layers'; expected format, nonlinearity, batchFirst/);
     await expect(loadModel(onnx, { batchFirst: true })).rejects.toThrow(/nonlinearity and batchFirst apply to safetensors state_dicts only; onnx models define their own/);
-    await expect(loadModel(onnx, { format: 'pt' as never })).rejects.toThrow(/format: expected one of 'onnx', 'safetensors', 'tfjs', got 'pt'/);
+    await expect(loadModel(onnx, { format: 'pt' as never })).rejects.toThrow(/format: expected one of 'onnx', 'safetensors', 'tfjs', 'keras', 'keras-h5', got 'pt'/);
     await expect(loadModel(onnx, { batchFirst: 'yes' as never })).rejects.toThrow(/batchFirst: expected a boolean, got string/);
     await expect(loadModel(onnx, 'fast' as never)).rejects.toThrow(/loadModel options: expected an options object, got string/);
   });

@@ -142,6 +142,9 @@ export function buildGraph(description: ModelDescription): Graph {
       throw new RangeError(`${context.what}: receives a masked input, which Keras 2 refuses for this layer`);
     }
     const built = entry.layer.build(takesMasks ? inputs : inputs.map((i) => ({ ...i, masked: false })), entry.weights, context);
+    if (description.className === 'Sequential' && built.outputs.length > 1) {
+      throw new RangeError(`${context.what}: gives ${built.outputs.length} outputs (return_state?); Keras takes only single-output layers in a Sequential model, use a Functional one`);
+    }
     symbolic.set(key(layer.name, index), built.outputs);
     calls.push({ layer, index, inputs: layer.calls[index], built, takesMasks });
   }
