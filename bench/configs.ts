@@ -1,4 +1,4 @@
-// The benchmark's model shapes (issue 5's table) and the work each forward call does.
+// The benchmark's model shapes and the work each forward call does.
 
 export interface BenchConfig {
   name: string;

@@ -6,7 +6,7 @@ export type {
 export type { Tensor, TensorLike } from './tensor';
 export type { ActivationSpec } from './activations';
 export { SimpleRNN, Dense } from './keras';
-export type { SimpleRNNOptions, SimpleRNNCallOptions, DenseOptions, DenseActivation } from './keras';
+export type { SimpleRNNOptions, SimpleRNNCallOptions, SimpleRNNResult, DenseOptions, DenseActivation } from './keras';
 export { getKernelPath, getNumThreads, setKernelPath, setNumThreads, supportedKernelPaths } from './native/runtime';
 export type { KernelPath } from './native/runtime';
 export { createBatcher } from './batching/batcher';

@@ -12,7 +12,8 @@ type Nested = number | readonly Nested[];
 /** Anything accepted where a tensor is expected: a Tensor or nested arrays of numbers. */
 export type TensorLike = Tensor | number[] | number[][] | number[][][] | readonly Nested[];
 
-export function formatShape(shape: readonly number[]): string {
+/** A shape for messages: [2, 3], or with named dimensions [batch, seq, 4]. */
+export function formatShape(shape: readonly (number | string)[]): string {
   return `[${shape.join(', ')}]`;
 }
 

@@ -8,7 +8,8 @@
 // more than a short request's work.
 import type { KernelOutputs, SequenceCall } from '../native/binding';
 import { checkOptionsObject, positiveInteger } from '../options';
-import { kernelOf, type RNN, type RNNOutput } from '../rnn';
+import type { RNNOutput } from '../rnn';
+import { kernelOf, type RNN } from '../rnn/rnn';
 import { copyOfShape, formatShape, formatValue, toTensor, type TensorLike } from '../tensor';
 import { BatchOutputPool } from './shared-buffers';
 import { InputStaging, type Staged } from './staging';

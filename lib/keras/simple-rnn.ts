@@ -23,6 +23,11 @@ export interface SimpleRNNOptions {
   seed?: number;
 }
 
+/** What call() returns: the state too when the layer was built with returnState: true. */
+export type SimpleRNNResult<ReturnState extends boolean> = ReturnState extends true
+  ? { output: Tensor; state: Tensor }
+  : { output: Tensor; state?: undefined };
+
 export interface SimpleRNNCallOptions {
   /** [N, units], or Keras' one-element list of it. */
   initialState?: TensorLike | Float32Array | [TensorLike | Float32Array] | null;
@@ -63,25 +68,25 @@ interface Built {
   weights: { kernel: Float32Array; recurrent: Float32Array; bias: Float32Array | null };
 }
 
-export class SimpleRNN {
+export class SimpleRNN<ReturnState extends boolean = boolean> {
   readonly units: number;
   readonly activation: string;
   readonly useBias: boolean;
   readonly returnSequences: boolean;
-  readonly returnState: boolean;
+  readonly returnState: ReturnState;
   readonly goBackwards: boolean;
   private readonly kernelActivation: KernelActivation;
   private readonly seed: number;
   private layer: Built | null = null;
 
-  constructor(options: SimpleRNNOptions) {
+  constructor(options: SimpleRNNOptions & { returnState?: ReturnState }) {
     const o = checkOptionsObject(options, OPTIONS, 'SimpleRNN options');
     this.units = positiveInteger(o.units, 'units');
     this.kernelActivation = kerasActivation(o.activation ?? 'tanh', 'activation');
     this.activation = (o.activation ?? 'tanh') as string; // a known name, once kerasActivation accepted it
     this.useBias = optionalBoolean(o.useBias, true, 'useBias');
     this.returnSequences = optionalBoolean(o.returnSequences, false, 'returnSequences');
-    this.returnState = optionalBoolean(o.returnState, false, 'returnState');
+    this.returnState = optionalBoolean(o.returnState, false, 'returnState') as ReturnState;
     this.goBackwards = optionalBoolean(o.goBackwards, false, 'goBackwards');
     this.seed = o.seed === undefined ? randomSeed() : (o.seed as number);
     if (o.inputDim !== undefined) this.layer = this.initialLayer(positiveInteger(o.inputDim, 'inputDim'));
@@ -110,7 +115,7 @@ export class SimpleRNN {
   }
 
   /** x [N, T, D] -> output [N, T, units] (returnSequences) or [N, units]; state [N, units] with returnState. */
-  call(input: TensorLike, options?: SimpleRNNCallOptions): { output: Tensor; state?: Tensor } {
+  call(input: TensorLike, options?: SimpleRNNCallOptions): SimpleRNNResult<ReturnState> {
     const o = checkOptionsObject(options, ['initialState', 'mask'], 'SimpleRNN.call options');
     const x = toTensor(input, 'x');
     const [batch, steps, d] = this.checkInputShape(x.shape);
@@ -126,7 +131,8 @@ export class SimpleRNN {
     layer.kernel.run(call, results);
     this.layer = layer;
     const output = this.returnSequences ? tensor(results.output, [batch, steps, this.units]) : this.lastStep(results.output, batch, steps);
-    return this.returnState ? { output, state: tensor(results.hn, [batch, this.units]) } : { output };
+    const result = this.returnState ? { output, state: tensor(results.hn, [batch, this.units]) } : { output };
+    return result as SimpleRNNResult<ReturnState>;
   }
 
   private checkInputShape(shape: number[]): number[] {

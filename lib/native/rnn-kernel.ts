@@ -8,6 +8,7 @@ export interface AsyncRunOptions {
   out?: KernelOutputs | null;
 }
 
+/** @internal */
 export class RnnKernel {
   private readonly native: NativeRnn;
 

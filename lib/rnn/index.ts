@@ -1,5 +1,5 @@
 // PyTorch's nn.RNN and its stream.
-export { RNN, kernelOf, type AsyncForwardOptions, type ForwardOptions, type RNNOutput } from './rnn';
+export { RNN, type AsyncForwardOptions, type ForwardOptions, type RNNOutput } from './rnn';
 export type { Direction, RNNConfig, RNNOptions, ResolvedActivation } from './config';
 export { checkSequenceSize } from './call-checks';
 export { RNNStream, type StreamOptions } from './stream';

@@ -2,7 +2,7 @@
 // sequence (what Keras' stateful=True or a loop over RNNCell is used for).
 import { checkOptionsObject, positiveInteger } from '../options';
 import type { RNN } from './rnn';
-import { toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
+import { formatShape, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
 
 export interface StreamOptions {
   /** Sequences advanced together; every chunk carries this many. */
@@ -46,7 +46,7 @@ export class RNNStream {
     const batchAxis = this.rnn.config.batchFirst ? 0 : 1;
     const batch = x.shape.length === 2 ? 1 : x.shape[batchAxis];
     if (x.shape.length === 3 && batch !== this.stateShape[1]) {
-      throw new RangeError(`chunk: expected ${this.stateShape[1]} sequences (batchSize) on axis ${batchAxis}, got shape [${x.shape.join(', ')}]`);
+      throw new RangeError(`chunk: expected ${this.stateShape[1]} sequences (batchSize) on axis ${batchAxis}, got shape ${formatShape(x.shape)}`);
     }
     const h0 = { data: this.current, shape: x.shape.length === 2 ? [this.stateShape[0], this.stateShape[2]] : this.stateShape };
     if (x.shape.length === 2 && this.stateShape[1] !== 1) {
