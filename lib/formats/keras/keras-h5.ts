@@ -3,14 +3,15 @@
 // weight_names attribute, each stored at model_weights/<layer>/<weight name>. Which Keras wrote the
 // file, and so which semantics apply, is its keras_version attribute.
 import type { Dialect, LayerEntry, ModelDescription, WeightRole } from '../../keras/model/description';
+import { layerRoles } from '../../keras/model/graph';
 import { parseModelConfig } from '../../keras/model/config';
 import { KerasModel } from '../../keras/model/keras-model';
 import type { Tensor } from '../../tensor';
-import { withHdf5, type Hdf5Reader } from '../hdf5';
+import { withHdf5, type Hdf5File } from '../hdf5';
 import { checkJsonNesting } from '../nesting';
 import { describeRole, nameFits } from './weight-names';
 
-function stringAttribute(file: Hdf5Reader, objectPath: string, name: string): string | null {
+function stringAttribute(file: Hdf5File, objectPath: string, name: string): string | null {
   const attribute = file.attribute(objectPath, name);
   if (attribute === null) return null;
   if (attribute.type !== 'string' || typeof attribute.value !== 'string') throw new TypeError(`${file.label}: HDF5 attribute ${objectPath}@${name} must be a string, got ${attribute.type === 'other' ? attribute.value : 'a list'}`);
@@ -35,7 +36,7 @@ export function parseConfigJson(text: string, label: string, what: string): unkn
   }
 }
 
-function weightNames(file: Hdf5Reader, group: string, layer: string): string[] {
+function weightNames(file: Hdf5File, group: string, layer: string): string[] {
   const attribute = file.attribute(group, 'weight_names');
   if (attribute === null) return [];
   if (attribute.type !== 'strings' || !(attribute.value as unknown[]).every((n) => typeof n === 'string')) {
@@ -44,7 +45,8 @@ function weightNames(file: Hdf5Reader, group: string, layer: string): string[] {
   return attribute.value as string[];
 }
 
-function layerWeights(file: Hdf5Reader, layer: LayerEntry, roles: WeightRole[]): Tensor[] {
+/** The dataset paths of a layer's weights, in the order of its roles, checked against weight_names. */
+function weightPaths(file: Hdf5File, layer: LayerEntry, roles: WeightRole[]): string[] {
   const group = `/model_weights/${layer.name}`;
   const what = `${file.label}: layer "${layer.name}" (${layer.className})`;
   if (file.kind(group) !== 'group') {
@@ -57,11 +59,11 @@ function layerWeights(file: Hdf5Reader, layer: LayerEntry, roles: WeightRole[]):
   }
   return roles.map((role, i) => {
     if (!nameFits(names[i], role)) throw new RangeError(`${what}: weight ${i} is named ${JSON.stringify(names[i])}, the layer's weight ${i} is ${describeRole(role)}`);
-    return file.float32(`${group}/${names[i]}`);
+    return `${group}/${names[i]}`;
   });
 }
 
-function describe(file: Hdf5Reader): Omit<ModelDescription, 'readWeights'> & { readWeights: ModelDescription['readWeights'] } {
+function describe(file: Hdf5File): Omit<ModelDescription, 'readWeights'> {
   const label = file.label;
   const configText = stringAttribute(file, '/', 'model_config');
   if (configText === null) {
@@ -72,10 +74,21 @@ function describe(file: Hdf5Reader): Omit<ModelDescription, 'readWeights'> & { r
   const dialect = dialectOf(version, label, 'its keras_version attribute');
   const parsed = parseModelConfig(parseConfigJson(configText, label, 'the model_config attribute'), label, dialect);
   if (file.kind('/model_weights') !== 'group') throw new Error(`${label}: the HDF5 file has no model_weights group`);
-  return { label, dialect, version, ...parsed, readWeights: (layer, roles) => layerWeights(file, layer, roles) };
+  return { label, dialect, version, ...parsed };
 }
 
-/** The weights are read while the file is open, so the whole model is built inside withHdf5. */
+/**
+ * Reads the weights of every layer a model needs, then builds it: `pathsOf` names each layer's
+ * datasets, checked against what the layer takes before anything is read.
+ */
+export async function buildFromHdf5(file: Hdf5File, format: 'keras' | 'keras-h5', base: Omit<ModelDescription, 'readWeights'>,
+  pathsOf: (layer: LayerEntry, roles: WeightRole[]) => string[]): Promise<KerasModel> {
+  const paths = new Map([...layerRoles(base)].map(([layer, roles]) => [layer.name, pathsOf(layer, roles)]));
+  const tensors = await file.readFloat32([...paths.values()].flat());
+  const readWeights = (layer: LayerEntry): Tensor[] => (paths.get(layer.name) ?? []).map((p) => tensors.get(p)!);
+  return new KerasModel(format, { ...base, readWeights });
+}
+
 export function loadKerasH5(bytes: Uint8Array, label: string): Promise<KerasModel> {
-  return withHdf5(bytes, label, (file) => new KerasModel('keras-h5', describe(file)));
+  return withHdf5(bytes, label, (file) => buildFromHdf5(file, 'keras-h5', describe(file), (layer, roles) => weightPaths(file, layer, roles)));
 }

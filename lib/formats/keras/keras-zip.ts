@@ -3,14 +3,13 @@
 // of a layer lies at layers/<layer path>/<attribute path>/vars/<i>. A layer's path is its class
 // name in snake case, numbered from the second of a class on (dense, dense_1, ...), in the order
 // of the config's layers, as Keras' saving_lib names them.
-import type { LayerEntry, ModelDescription, WeightRole } from '../../keras/model/description';
+import type { LayerEntry, WeightRole } from '../../keras/model/description';
 import { isObject, parseModelConfig } from '../../keras/model/config';
 import { KerasModel } from '../../keras/model/keras-model';
-import type { Tensor } from '../../tensor';
-import { withHdf5, type Hdf5Reader } from '../hdf5';
+import { withHdf5, type Hdf5File } from '../hdf5';
 import { openZip, type ZipArchive } from '../zip';
 import { describeRole } from './weight-names';
-import { dialectOf, parseConfigJson } from './keras-h5';
+import { buildFromHdf5, dialectOf, parseConfigJson } from './keras-h5';
 
 const CONFIG = 'config.json';
 const METADATA = 'metadata.json';
@@ -62,10 +61,11 @@ async function readJson(zip: ZipArchive, name: string): Promise<unknown> {
   return parseConfigJson(text, zip.label, name);
 }
 
-function layerWeights(file: Hdf5Reader, paths: Map<string, string>, layer: LayerEntry, roles: WeightRole[]): Tensor[] {
+/** The dataset paths of a layer's weights: <layer path>/<sublayer path>/vars/<i>, each group holding exactly its weights. */
+function layerPaths(file: Hdf5File, paths: Map<string, string>, layer: LayerEntry, roles: WeightRole[]): string[] {
   const what = `${file.label}: layer "${layer.name}" (${layer.className})`;
   const scopes = [...new Set(roles.map((r) => r.scope.join('/')))];
-  const byScope = new Map<string, Tensor[]>();
+  const byScope = new Map<string, string[]>();
   for (const scope of scopes) {
     const expected = roles.filter((r) => r.scope.join('/') === scope);
     const group = ['layers', paths.get(layer.name), scope, 'vars'].filter((p) => p !== '').join('/');
@@ -74,7 +74,7 @@ function layerWeights(file: Hdf5Reader, paths: Map<string, string>, layer: Layer
     if (keys.length !== expected.length || !expected.every((_, i) => keys.includes(String(i)))) {
       throw new RangeError(`${what}: ${group} holds ${keys.length} weights (${keys.join(', ') || 'none'}), the layer takes ${expected.length} (${expected.map(describeRole).join(', ')})`);
     }
-    byScope.set(scope, expected.map((_, i) => file.float32(`${group}/${i}`)));
+    byScope.set(scope, expected.map((_, i) => `/${group}/${i}`));
   }
   return roles.map((role) => byScope.get(role.scope.join('/'))!.shift()!);
 }
@@ -89,10 +89,8 @@ export async function loadKerasZip(bytes: Uint8Array, label: string): Promise<Ke
     const parsed = parseModelConfig(await readJson(zip, CONFIG), label, dialect);
     const weights = await zip.read(WEIGHTS);
     const paths = weightPaths(parsed.layers);
-    return await withHdf5(weights, `${label}: ${WEIGHTS}`, (file) => {
-      const description: ModelDescription = { label, dialect, version, ...parsed, readWeights: (layer, roles) => layerWeights(file, paths, layer, roles) };
-      return new KerasModel('keras', description);
-    });
+    return await withHdf5(weights, `${label}: ${WEIGHTS}`, (file) =>
+      buildFromHdf5(file, 'keras', { label, dialect, version, ...parsed }, (layer, roles) => layerPaths(file, paths, layer, roles)));
   } finally {
     zip.close();
   }

@@ -3,7 +3,7 @@
 // ready (cycles and dangling references refused), and masks followed from where they start to the
 // layers that use them, as Keras does.
 import type { Tensor } from '../../tensor';
-import type { Json, LayerEntry, ModelDescription, TensorRef } from './description';
+import type { Json, LayerEntry, ModelDescription, TensorRef, WeightRole } from './description';
 import { type BuildContext, type BuiltLayer, type LayerKind, type ParsedLayer, type Shape, type Symbolic, type Value } from './layer';
 import { inputShape } from './layers/input-layer';
 import { ALIASES, LAYER_KINDS, SUPPORTED_LAYERS } from './registry';
@@ -45,12 +45,12 @@ export function checkLayerClasses(layers: LayerEntry[], label: string): void {
   for (const layer of layers) if (layer.className !== 'InputLayer') kindOf(layer, label);
 }
 
-function contextFor(description: ModelDescription, entry: LayerEntry): BuildContext {
+function contextFor(description: Omit<ModelDescription, 'readWeights'>, entry: LayerEntry): BuildContext {
   return { what: `${description.label}: layer "${entry.name}" (${entry.className})`, dialect: description.dialect };
 }
 
 /** Every call the outputs need, each after the calls it takes tensors from (Kahn's order, no recursion). */
-function callOrder(description: ModelDescription, byName: Map<string, LayerEntry>): Array<{ layer: LayerEntry; index: number }> {
+function callOrder(description: Omit<ModelDescription, 'readWeights'>, byName: Map<string, LayerEntry>): Array<{ layer: LayerEntry; index: number }> {
   const label = description.label;
   const needed = new Map<string, { layer: LayerEntry; index: number; waitingOn: Set<string> }>();
   const pending: TensorRef[] = [...description.outputs];
@@ -109,6 +109,20 @@ function outputNames(refs: TensorRef[]): string[] {
     used.add(name);
     return name;
   });
+}
+
+/**
+ * The weights each layer the outputs need takes, in Keras' order, from its config alone: sources
+ * that read weights asynchronously (HDF5) fetch these before the graph is built.
+ */
+export function layerRoles(description: Omit<ModelDescription, 'readWeights'>): Map<LayerEntry, WeightRole[]> {
+  const byName = new Map(description.layers.map((l) => [l.name, l]));
+  const roles = new Map<LayerEntry, WeightRole[]>();
+  for (const { layer } of callOrder(description, byName)) {
+    if (layer.className === 'InputLayer' || roles.has(layer)) continue;
+    roles.set(layer, kindOf(layer, description.label).parse(layer.config, contextFor(description, layer)).roles);
+  }
+  return roles;
 }
 
 export function buildGraph(description: ModelDescription): Graph {
