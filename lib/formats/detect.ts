@@ -36,5 +36,9 @@ export function formatFromBytes(bytes: Uint8Array, label: string): ModelFormat {
   if (looksLikeHdf5(bytes)) return 'keras-h5';
   if (looksLikeZip(bytes)) return 'keras';
   if (bytes.length > 0 && MODEL_PROTO_KEYS.has(bytes[0])) return 'onnx';
+  // A pickle (protocol 2 to 5) is what torch.save wrote before its zip format.
+  if (bytes.length > 1 && bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5) {
+    throw new TypeError(`${label}: a Python pickle (a PyTorch torch.save file?) is not read; export the model to ONNX (torch.onnx.export) or save its state_dict as .safetensors`);
+  }
   throw new TypeError(`${label}: cannot tell the model format: expected an ONNX model, a safetensors state_dict or a TF.js model.json (or a directory holding one), a Keras .keras or .h5 file`);
 }

@@ -59,7 +59,6 @@ class Hdf5Worker {
     this.worker = new Worker(`(${hdf5WorkerProgram.toString()})()`, {
       eval: true, workerData: { factoryFile: file, factoryUrl: pathToFileURL(file).href, limits: LIMITS },
     });
-    this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => { this.started = (error) => (error ? reject(error) : resolve()); });
     this.ready.catch(() => undefined);
     this.worker.on('message', (reply: Reply) => {
@@ -68,6 +67,8 @@ class Hdf5Worker {
     });
     this.worker.on('error', (error) => this.stop(new Error(`the HDF5 reader failed: ${error.message}`)));
     this.worker.on('exit', () => this.stop(new Error('the HDF5 reader stopped')));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    this.worker.unref();
   }
 
   /** One request, refused when it outlasts `limitMs` (the worker is then stopped). */
@@ -102,6 +103,22 @@ const worker = (): Hdf5Worker => {
   if (!shared || shared.dead) shared = new Hdf5Worker();
   return shared;
 };
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * One request at a time, so each time limit counts only its own file's work; `reader` is the worker
+ * holding an open file (null: the current one).
+ */
+function send(reader: Hdf5Worker | null, message: Record<string, unknown>, limitMs: number, label: string): Promise<{ reply: Reply; reader: Hdf5Worker }> {
+  const run = queue.then(async () => {
+    if (reader?.dead) throw new Error(`${label}: the HDF5 reader was stopped (another file reached its time limit) while this file was open; load it again`);
+    const used = reader ?? worker();
+    return { reply: await used.request(message, limitMs, label), reader: used };
+  });
+  queue = run.catch(() => undefined);
+  return run;
+}
 
 /** '/a/b' for 'a/b', 'a/b/' and '/a//b'. */
 const normalize = (objectPath: string): string => `/${objectPath.split('/').filter((p) => p !== '').join('/')}`;
@@ -170,7 +187,7 @@ export class Hdf5File {
   async readFloat32(paths: string[]): Promise<Map<string, Tensor>> {
     const shapes = new Map(paths.map((p) => [normalize(p), this.checkFloat32(p)]));
     const bytes = [...shapes.values()].reduce((n, s) => n + s.reduce((a, b) => a * b, 1) * 4, 0);
-    const reply = await this.reader.request({ op: 'read', handle: this.handle, paths: [...shapes.keys()] }, READ_TIME_LIMIT_MS(bytes), this.label);
+    const { reply } = await send(this.reader, { op: 'read', handle: this.handle, paths: [...shapes.keys()] }, READ_TIME_LIMIT_MS(bytes), this.label);
     if (reply.error !== undefined) throw new Error(`${this.label}: cannot read the HDF5 datasets: ${reply.error}`);
     const buffers = reply.result as Record<string, ArrayBuffer>;
     const tensors = new Map([...shapes].map(([p, shape]) => [p, { data: new Float32Array(buffers[p]), shape }]));
@@ -191,13 +208,12 @@ function describeType(d: { type: number; size: number; littleEndian: boolean }):
  */
 export async function withHdf5<T>(bytes: Uint8Array, label: string, use: (file: Hdf5File) => T | Promise<T>): Promise<T> {
   if (!looksLikeHdf5(bytes)) throw new Error(`${label}: not an HDF5 file (no HDF5 signature at its start)`);
-  const reader = worker();
-  const reply = await reader.request({ op: 'open', bytes }, CATALOG_TIME_LIMIT_MS, label);
+  const { reply, reader } = await send(null, { op: 'open', bytes }, CATALOG_TIME_LIMIT_MS, label);
   if (reply.error !== undefined) throw new Error(`${label}: ${reply.invalid ? 'not a valid HDF5 file' : 'cannot read the HDF5 file'} (${reply.error})`);
   const { handle, catalog } = reply.result as { handle: number; catalog: Catalog };
   try {
     return await use(new Hdf5File(catalog, handle, reader, label, bytes.length));
   } finally {
-    if (!reader.dead) await reader.request({ op: 'close', handle }, CATALOG_TIME_LIMIT_MS, label).catch(() => undefined);
+    if (!reader.dead) await send(reader, { op: 'close', handle }, CATALOG_TIME_LIMIT_MS, label).catch(() => undefined);
   }
 }

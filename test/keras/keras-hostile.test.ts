@@ -163,3 +163,9 @@ describe('file kinds loadModel tells apart', () => {
     await expect(loadModel(empty)).rejects.toThrow(/^<bytes>: the HDF5 file holds no model_config attribute/);
   });
 });
+
+describe('PyTorch files', () => {
+  it('a torch.save pickle gets a hint, not "cannot tell the model format"', async () => {
+    await expect(loadModel(Uint8Array.of(0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc))).rejects.toThrow(/^<bytes>: a Python pickle \(a PyTorch torch.save file\?\) is not read; export the model to ONNX/);
+  });
+});
