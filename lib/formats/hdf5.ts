@@ -71,10 +71,22 @@ class Hdf5Worker {
     this.worker.unref();
   }
 
-  /** One request, refused when it outlasts `limitMs` (the worker is then stopped). */
+  /**
+   * One request, refused when it outlasts `limitMs` (the worker is then stopped). The worker keeps
+   * the process alive while a request waits on it, and only then.
+   */
   async request(message: Record<string, unknown>, limitMs: number, label: string): Promise<Reply> {
-    await this.ready;
-    if (this.dead) throw new Error(`${label}: the HDF5 reader stopped`);
+    this.worker.ref();
+    try {
+      await this.ready;
+      if (this.dead) throw new Error(`${label}: the HDF5 reader stopped`);
+      return await this.send(message, limitMs, label);
+    } finally {
+      if (this.pending.size === 0) this.worker.unref();
+    }
+  }
+
+  private send(message: Record<string, unknown>, limitMs: number, label: string): Promise<Reply> {
     const id = ++this.requests;
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -2,7 +2,7 @@
 // CLI process loads the addon and compiles h5wasm), the outputs written as <output name>.npy within
 // the fixtures' tolerance.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,7 +13,7 @@ import { expectClose, FIXTURES_DIR, loadJson, tensorOf } from '../support/fixtur
 vi.setConfig({ testTimeout: 60_000 });
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli', 'main.js');
 const DIR = path.join(FIXTURES_DIR, 'keras-models');
-const MODELS = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const MODELS = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(path.join(DIR, d.name, 'expected.json'))).map((d) => d.name).sort();
 const scratch = mkdtempSync(path.join(tmpdir(), 'vanilla-rnn-keras-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const run = (args: string[]) => promisify(execFile)(process.execPath, [CLI, ...args], { encoding: 'utf8' });
