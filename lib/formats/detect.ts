@@ -1,4 +1,5 @@
 // Which format a model file is in: from its name when that is telling, else from its first bytes.
+import { UnsupportedError } from '../errors';
 import * as path from 'node:path';
 import { looksLikeHdf5 } from './hdf5';
 import { isNpy } from './npy';
@@ -9,6 +10,7 @@ export function formatFromName(file: string): ModelFormat | null {
   const extension = path.extname(file).toLowerCase();
   if (extension === '.onnx') return 'onnx';
   if (extension === '.safetensors') return 'safetensors';
+  if (extension === '.pt' || extension === '.pth') return 'pytorch';
   if (extension === '.json') return 'tfjs';
   if (extension === '.keras') return 'keras';
   if (extension === '.h5' || extension === '.hdf5') return 'keras-h5';
@@ -29,16 +31,26 @@ function looksLikeJson(bytes: Uint8Array): boolean {
   return first === 0x7b;
 }
 
+/**
+ * Keras writes metadata.json, config.json and model.weights.h5 at the top of its archive, the first
+ * one first; torch.save puts every entry under the archive's folder (archive/data.pkl).
+ */
+function looksLikeKerasZip(bytes: Uint8Array): boolean {
+  if (bytes.length < 30) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const nameLength = view.getUint16(26, true);
+  const name = new TextDecoder('latin1').decode(bytes.subarray(30, Math.min(bytes.length, 30 + nameLength)));
+  return ['metadata.json', 'config.json', 'model.weights.h5'].includes(name);
+}
+
 export function formatFromBytes(bytes: Uint8Array, label: string): ModelFormat {
-  if (isNpy(bytes)) throw new TypeError(`${label}: this is a NumPy .npy array, not a model; pass it as an input`);
+  if (isNpy(bytes)) throw new UnsupportedError(`${label}: this is a NumPy .npy array, not a model; pass it as an input`, { base: 'TypeError' });
   if (looksLikeSafetensors(bytes)) return 'safetensors';
+  if (looksLikeZip(bytes)) return looksLikeKerasZip(bytes) ? 'keras' : 'pytorch';
+  // A bare pickle, which the PyTorch reader refuses with the fix.
+  if (bytes[0] === 0x80) return 'pytorch';
   if (looksLikeJson(bytes)) return 'tfjs';
   if (looksLikeHdf5(bytes)) return 'keras-h5';
-  if (looksLikeZip(bytes)) return 'keras';
   if (bytes.length > 0 && MODEL_PROTO_KEYS.has(bytes[0])) return 'onnx';
-  // A pickle (protocol 2 to 5) is what torch.save wrote before its zip format.
-  if (bytes.length > 1 && bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5) {
-    throw new TypeError(`${label}: a Python pickle (a PyTorch torch.save file?) is not read; export the model to ONNX (torch.onnx.export) or save its state_dict as .safetensors`);
-  }
-  throw new TypeError(`${label}: cannot tell the model format: expected an ONNX model, a safetensors state_dict or a TF.js model.json (or a directory holding one), a Keras .keras or .h5 file`);
+  throw new UnsupportedError(`${label}: cannot tell the model format: expected an ONNX model, a PyTorch state_dict (safetensors or torch.save's .pt), a TF.js model.json (or a directory holding one) or a Keras .keras or .h5 file`, { base: 'TypeError' });
 }

@@ -5,7 +5,7 @@ import type { KernelActivation } from '../../native/binding';
 import { describe, type Tensor } from '../../tensor';
 import type { Dialect } from './description';
 import type { LayerContext } from './fields';
-import * as ops from './ops';
+import * as ops from '../../native/ops';
 
 export interface Activation {
   name: string;

@@ -1,7 +1,7 @@
 // A Keras model from any source (TF.js model.json, Keras 3 .keras, Keras 2 .h5) as a Model: its
 // inputs and outputs named by their Keras layers, every tensor batch-first.
 import { checkDeclaredShape, checkFeedNames } from '../../formats/feeds';
-import type { BatchAxes, Dim, Feeds, Model, ModelFormat } from '../../formats/types';
+import type { BatchAxes, Dim, Feeds, ModelCore, ModelFormat } from '../../formats/types';
 import { toTensor, type Tensor } from '../../tensor';
 import type { ModelDescription } from './description';
 import { buildGraph, runGraph, type Graph } from './graph';
@@ -12,7 +12,7 @@ function dims(shape: Shape): Dim[] {
   return shape.map((d, i) => d ?? (i === 0 ? 'batch' : i === 1 ? 'seq' : `dim${i}`));
 }
 
-export class KerasModel implements Model {
+export class KerasModel implements ModelCore {
   readonly inputNames: string[];
   readonly optionalInputNames: string[] = [];
   readonly outputNames: string[];

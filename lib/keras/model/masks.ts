@@ -1,7 +1,7 @@
 // Keras masks while a model runs: Uint8Array 0/1 over a tensor's shape without its last axis.
 // Combining them goes through float copies, as the tensor ops work on float32.
 import type { Tensor } from '../../tensor';
-import * as ops from './ops';
+import * as ops from '../../native/ops';
 
 /** 1 where x differs from `value` (NaN differs from everything), over x's shape. */
 export function notEqual(x: Tensor, value: number): Float32Array {

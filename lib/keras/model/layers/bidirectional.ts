@@ -7,7 +7,7 @@ import type { Json } from '../description';
 import { checkFloat32 } from '../fields';
 import { one, type BuildContext, type BuiltLayer, type LayerKind, type Symbolic, type Value } from '../layer';
 import { isObject } from '../config';
-import * as ops from '../ops';
+import * as ops from '../../../native/ops';
 import { concatLastAxis } from './merging';
 import { checkRnnWeights, parseRnn, rnnRoles, rnnSummary, RnnRunner, type RnnSpec } from './simple-rnn';
 

@@ -4,7 +4,7 @@ import { formatShape, type Tensor } from '../../../tensor';
 import { checkFloat32, flag, positiveInteger, refuseSet } from '../fields';
 import { checkWeight, describeShape, one, role, type BuiltLayer, type LayerKind, type Value } from '../layer';
 import { fromFloats, notEqual } from '../masks';
-import * as ops from '../ops';
+import * as ops from '../../../native/ops';
 
 /** Float32 holds every integer up to 2^24 exactly: a larger table could not be indexed by float ids. */
 const MAX_ROWS = 2 ** 24;

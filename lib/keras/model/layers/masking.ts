@@ -4,7 +4,7 @@ import { type Tensor } from '../../../tensor';
 import { finiteNumber } from '../fields';
 import { one, type BuiltLayer, type LayerKind, type Value } from '../layer';
 import { fromFloats, notEqual } from '../masks';
-import * as ops from '../ops';
+import * as ops from '../../../native/ops';
 
 function keep(x: Tensor, value: number): Float32Array {
   const width = x.shape[x.shape.length - 1];

@@ -8,7 +8,7 @@ import type { Dialect } from '../description';
 import type { LayerContext } from '../fields';
 import { describeShape, type BuildContext, type BuiltLayer, type LayerKind, type Shape, type Symbolic, type Value } from '../layer';
 import { combine } from '../masks';
-import * as ops from '../ops';
+import * as ops from '../../../native/ops';
 
 /** Joins tensors of equal leading dimensions along an axis (their last by default). */
 export function concatAlong(parts: Tensor[], axis: number): Tensor {

@@ -6,7 +6,7 @@ import { sizeOf } from '../../../tensor';
 import type { Json } from '../description';
 import { checkFloat32, finiteNumber, flag, refuseSet, type LayerContext } from '../fields';
 import { checkWeight, describeShape, featureSize, one, role, type BuiltLayer, type LayerKind, type Symbolic, type Value } from '../layer';
-import * as ops from '../ops';
+import * as ops from '../../../native/ops';
 
 /** The axis (-1, rank - 1, or a list of just that one), checked to be the last. */
 function checkLastAxis(axis: unknown, input: Symbolic, { what }: LayerContext): void {

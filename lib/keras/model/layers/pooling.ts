@@ -3,7 +3,7 @@
 // Keras' max pooling takes no mask.
 import { flag, oneOf } from '../fields';
 import { expectRank, one, type BuiltLayer, type LayerKind, type Value } from '../layer';
-import * as ops from '../ops';
+import * as ops from '../../../native/ops';
 
 function poolingKind(op: 'Mean' | 'Max', takesMask: (dialect: string) => boolean): LayerKind {
   return {
