@@ -5,6 +5,7 @@
 // walked one link at a time and anything but a hard link to a group or dataset (soft and external
 // links) is refused before it is followed, as are virtual and filtered datasets, other dtypes than
 // float32 and sizes beyond the file's, before the worker reads the datasets asked for.
+import { MalformedFileError, UnsupportedError } from '../errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,7 +66,7 @@ class Hdf5Worker {
       if (reply.ready !== undefined) this.started(reply.ready ? undefined : new Error(`vanilla-rnn: the HDF5 library did not load: ${reply.error}`));
       else this.pending.get(reply.id)?.resolve(reply);
     });
-    this.worker.on('error', (error) => this.stop(new Error(`the HDF5 reader failed: ${error.message}`)));
+    this.worker.on('error', (error) => this.stop(new MalformedFileError(`the HDF5 reader failed: ${error.message}`, { base: 'Error' })));
     this.worker.on('exit', () => this.stop(new Error('the HDF5 reader stopped')));
     // After the listeners: adding a 'message' listener refs the worker's port again.
     this.worker.unref();
@@ -90,7 +91,7 @@ class Hdf5Worker {
     const id = ++this.requests;
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.stop(new Error(`${label}: HDF5 did not finish reading the file within ${Math.round(limitMs)} ms (it loops on some damaged files); the file is refused`));
+        this.stop(new MalformedFileError(`${label}: HDF5 did not finish reading the file within ${Math.round(limitMs)} ms (it loops on some damaged files); the file is refused`, { base: 'Error' }));
       }, limitMs);
       this.pending.set(id, {
         resolve: (reply) => { clearTimeout(timer); this.pending.delete(id); resolve(reply); },
@@ -144,7 +145,7 @@ export class Hdf5File {
   kind(objectPath: string): 'group' | 'dataset' | null {
     objectPath = normalize(objectPath);
     const parts = objectPath.split('/').filter((p) => p !== '');
-    if (parts.length > MAX_PATH_DEPTH) throw new RangeError(`${this.label}: HDF5 path '${objectPath}' is deeper than ${MAX_PATH_DEPTH} levels`);
+    if (parts.length > MAX_PATH_DEPTH) throw new MalformedFileError(`${this.label}: HDF5 path '${objectPath}' is deeper than ${MAX_PATH_DEPTH} levels`);
     let at = '';
     let object: CatalogObject | undefined = this.catalog.objects['/'];
     for (const part of parts) {
@@ -152,9 +153,9 @@ export class Hdf5File {
       at += `/${part}`;
       this.refuseUnreadable(at);
       object = this.catalog.objects[at];
-      if (object?.kind === 'external') throw new Error(`${this.label}: HDF5 object '${at}' is an external link to ${JSON.stringify(object.filename)}; links to other files are not followed`);
-      if (object?.kind === 'dangling') throw new Error(`${this.label}: HDF5 object '${at}' is a dangling soft link`);
-      if (object?.kind === 'datatype') throw new Error(`${this.label}: HDF5 object '${at}' is a named datatype, not a group or dataset`);
+      if (object?.kind === 'external') throw new UnsupportedError(`${this.label}: HDF5 object '${at}' is an external link to ${JSON.stringify(object.filename)}; links to other files are not followed`, { base: 'Error' });
+      if (object?.kind === 'dangling') throw new MalformedFileError(`${this.label}: HDF5 object '${at}' is a dangling soft link`, { base: 'Error' });
+      if (object?.kind === 'datatype') throw new MalformedFileError(`${this.label}: HDF5 object '${at}' is a named datatype, not a group or dataset`, { base: 'Error' });
     }
     this.refuseUnreadable(at === '' ? '/' : at);
     return object?.kind === 'group' || object?.kind === 'dataset' ? object.kind : null;
@@ -162,7 +163,7 @@ export class Hdf5File {
 
   private refuseUnreadable(objectPath: string): void {
     const reason = this.catalog.errors[objectPath];
-    if (reason !== undefined) throw new Error(`${this.label}: cannot read HDF5 object '${objectPath}': ${reason}`);
+    if (reason !== undefined) throw new MalformedFileError(`${this.label}: cannot read HDF5 object '${objectPath}': ${reason}`, { base: 'Error' });
   }
 
   /** The names in the group at `groupPath`; null when there is no such group. */
@@ -177,7 +178,7 @@ export class Hdf5File {
   attribute(objectPath: string, name: string): CatalogAttribute | null {
     const where = normalize(objectPath);
     const reason = this.catalog.errors[`${where}@`];
-    if (reason !== undefined) throw new Error(`${this.label}: cannot read the attributes of HDF5 object '${where}': ${reason}`);
+    if (reason !== undefined) throw new MalformedFileError(`${this.label}: cannot read the attributes of HDF5 object '${where}': ${reason}`, { base: 'Error' });
     return this.catalog.attributes[where]?.[name] ?? null;
   }
 
@@ -185,13 +186,13 @@ export class Hdf5File {
   checkFloat32(objectPath: string): number[] {
     objectPath = normalize(objectPath);
     const what = `${this.label}: HDF5 dataset '${objectPath}'`;
-    if (this.kind(objectPath) !== 'dataset') throw new Error(`${what} is missing`);
+    if (this.kind(objectPath) !== 'dataset') throw new MalformedFileError(`${what} is missing`, { base: 'Error' });
     const d = this.catalog.objects[objectPath] as Extract<CatalogObject, { kind: 'dataset' }>;
-    if (d.virtual) throw new Error(`${what} is a virtual dataset (its data lies in other files); it is not read`);
-    if (d.filters.length > 0) throw new Error(`${what} is stored through HDF5 filters (${d.filters.join(', ')}); only plain storage is read`);
-    if (d.type !== H5T_FLOAT || d.size !== 4 || d.vlen || !d.littleEndian) throw new TypeError(`${what} holds ${describeType(d)}; weights must be little-endian float32`);
+    if (d.virtual) throw new UnsupportedError(`${what} is a virtual dataset (its data lies in other files); it is not read`, { base: 'Error' });
+    if (d.filters.length > 0) throw new UnsupportedError(`${what} is stored through HDF5 filters (${d.filters.join(', ')}); only plain storage is read`, { base: 'Error' });
+    if (d.type !== H5T_FLOAT || d.size !== 4 || d.vlen || !d.littleEndian) throw new UnsupportedError(`${what} holds ${describeType(d)}; weights must be little-endian float32`, { base: 'TypeError' });
     const count = elementCount(d.shape, what);
-    if (count * 4 > this.fileSize) throw new RangeError(`${what}: shape [${d.shape.join(', ')}] needs ${count * 4} bytes, the file has ${this.fileSize}`);
+    if (count * 4 > this.fileSize) throw new MalformedFileError(`${what}: shape [${d.shape.join(', ')}] needs ${count * 4} bytes, the file has ${this.fileSize}`);
     return d.shape.slice();
   }
 
@@ -200,7 +201,7 @@ export class Hdf5File {
     const shapes = new Map(paths.map((p) => [normalize(p), this.checkFloat32(p)]));
     const bytes = [...shapes.values()].reduce((n, s) => n + s.reduce((a, b) => a * b, 1) * 4, 0);
     const { reply } = await send(this.reader, { op: 'read', handle: this.handle, paths: [...shapes.keys()] }, READ_TIME_LIMIT_MS(bytes), this.label);
-    if (reply.error !== undefined) throw new Error(`${this.label}: cannot read the HDF5 datasets: ${reply.error}`);
+    if (reply.error !== undefined) throw new MalformedFileError(`${this.label}: cannot read the HDF5 datasets: ${reply.error}`, { base: 'Error' });
     const buffers = reply.result as Record<string, ArrayBuffer>;
     const tensors = new Map([...shapes].map(([p, shape]) => [p, { data: new Float32Array(buffers[p]), shape }]));
     return new Map(paths.map((p) => [p, tensors.get(normalize(p))!]));
@@ -219,9 +220,9 @@ function describeType(d: { type: number; size: number; littleEndian: boolean }):
  * removed whatever happens.
  */
 export async function withHdf5<T>(bytes: Uint8Array, label: string, use: (file: Hdf5File) => T | Promise<T>): Promise<T> {
-  if (!looksLikeHdf5(bytes)) throw new Error(`${label}: not an HDF5 file (no HDF5 signature at its start)`);
+  if (!looksLikeHdf5(bytes)) throw new MalformedFileError(`${label}: not an HDF5 file (no HDF5 signature at its start)`, { base: 'Error' });
   const { reply, reader } = await send(null, { op: 'open', bytes }, CATALOG_TIME_LIMIT_MS, label);
-  if (reply.error !== undefined) throw new Error(`${label}: ${reply.invalid ? 'not a valid HDF5 file' : 'cannot read the HDF5 file'} (${reply.error})`);
+  if (reply.error !== undefined) throw new MalformedFileError(`${label}: ${reply.invalid ? 'not a valid HDF5 file' : 'cannot read the HDF5 file'} (${reply.error})`, { base: 'Error' });
   const { handle, catalog } = reply.result as { handle: number; catalog: Catalog };
   try {
     return await use(new Hdf5File(catalog, handle, reader, label, bytes.length));

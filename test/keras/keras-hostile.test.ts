@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MalformedFileError, UnsupportedError } from '../../lib/errors';
 import { loadModel } from '../../lib/model';
 import { expectClose, FIXTURES_DIR, loadJson, tensorOf } from '../support/fixtures';
 import { editH5, editKeras, readZip, writeH5, writeZip } from '../support/keras-files';
@@ -165,3 +166,22 @@ describe('file kinds loadModel tells apart', () => {
   });
 });
 
+
+describe('error codes', () => {
+  it('what is not supported is ERR_UNSUPPORTED, what is broken ERR_MALFORMED_FILE, keeping the built-in classes', async () => {
+    const unsupported = await load(await kerasConfig((c) => { c.config.layers[1].class_name = 'LSTM'; }), 'keras').catch((e) => e);
+    expect(unsupported).toBeInstanceOf(UnsupportedError);
+    expect(unsupported).toBeInstanceOf(RangeError);
+    expect(unsupported.code).toBe('ERR_UNSUPPORTED');
+    const filtered = await load(await editH5(h5(), { datasets: { '/model_weights/per_step/per_step/bias:0': (v, shape) => ({ data: v, shape, chunks: shape, compression: 'gzip' }) } }), 'keras-h5').catch((e) => e);
+    expect(filtered.code).toBe('ERR_UNSUPPORTED');
+    const missing = await load(await editH5(h5(), { skip: ['/model_weights/per_step'] }), 'keras-h5').catch((e) => e);
+    expect(missing).toBeInstanceOf(MalformedFileError);
+    expect(missing.code).toBe('ERR_MALFORMED_FILE');
+    const badType = await load(await kerasConfig((c) => { c.config.layers[1].config.mask_value = 'zero'; }), 'keras').catch((e) => e);
+    expect(badType).toBeInstanceOf(TypeError);
+    expect(badType.code).toBe('ERR_MALFORMED_FILE');
+    const truncated = await load(h5().slice(0, 4000), 'keras-h5').catch((e) => e);
+    expect(truncated.code).toBe('ERR_MALFORMED_FILE');
+  });
+});

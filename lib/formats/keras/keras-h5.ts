@@ -2,6 +2,7 @@
 // model_config attribute holds the config, model_weights/<layer> lists its weights in order in the
 // weight_names attribute, each stored at model_weights/<layer>/<weight name>. Which Keras wrote the
 // file, and so which semantics apply, is its keras_version attribute.
+import { MalformedFileError, UnsupportedError } from '../../errors';
 import type { Dialect, LayerEntry, ModelDescription, WeightRole } from '../../keras/model/description';
 import { layerRoles } from '../../keras/model/graph';
 import { parseModelConfig } from '../../keras/model/config';
@@ -14,7 +15,7 @@ import { describeRole, nameFits } from './weight-names';
 function stringAttribute(file: Hdf5File, objectPath: string, name: string): string | null {
   const attribute = file.attribute(objectPath, name);
   if (attribute === null) return null;
-  if (attribute.type !== 'string' || typeof attribute.value !== 'string') throw new TypeError(`${file.label}: HDF5 attribute ${objectPath}@${name} must be a string, got ${attribute.type === 'other' ? attribute.value : 'a list'}`);
+  if (attribute.type !== 'string' || typeof attribute.value !== 'string') throw new MalformedFileError(`${file.label}: HDF5 attribute ${objectPath}@${name} must be a string, got ${attribute.type === 'other' ? attribute.value : 'a list'}`, { base: 'TypeError' });
   return attribute.value;
 }
 
@@ -23,7 +24,7 @@ export function dialectOf(version: string | null, label: string, where: string):
   const major = version?.match(/^(\d+)\./)?.[1];
   if (major === '2') return 'keras2';
   if (major === '3') return 'keras3';
-  throw new RangeError(`${label}: ${version === null ? `${where} does not say which Keras wrote the file` : `${where} says Keras ${JSON.stringify(version)}`}; Keras 2 and 3 files are supported`);
+  throw new UnsupportedError(`${label}: ${version === null ? `${where} does not say which Keras wrote the file` : `${where} says Keras ${JSON.stringify(version)}`}; Keras 2 and 3 files are supported`);
 }
 
 export function parseConfigJson(text: string, label: string, what: string): unknown {
@@ -32,7 +33,7 @@ export function parseConfigJson(text: string, label: string, what: string): unkn
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new SyntaxError(`${label}: ${what} is not valid JSON (${(error as Error).message})`);
+    throw new MalformedFileError(`${label}: ${what} is not valid JSON (${(error as Error).message})`, { base: 'SyntaxError' });
   }
 }
 
@@ -40,7 +41,7 @@ function weightNames(file: Hdf5File, group: string, layer: string): string[] {
   const attribute = file.attribute(group, 'weight_names');
   if (attribute === null) return [];
   if (attribute.type !== 'strings' || !(attribute.value as unknown[]).every((n) => typeof n === 'string')) {
-    throw new TypeError(`${file.label}: HDF5 attribute ${group}@weight_names of layer "${layer}" must be a list of strings`);
+    throw new MalformedFileError(`${file.label}: HDF5 attribute ${group}@weight_names of layer "${layer}" must be a list of strings`, { base: 'TypeError' });
   }
   return attribute.value as string[];
 }
@@ -51,14 +52,14 @@ function weightPaths(file: Hdf5File, layer: LayerEntry, roles: WeightRole[]): st
   const what = `${file.label}: layer "${layer.name}" (${layer.className})`;
   if (file.kind(group) !== 'group') {
     if (roles.length === 0) return [];
-    throw new Error(`${what}: the file has no weights group model_weights/${layer.name}`);
+    throw new MalformedFileError(`${what}: the file has no weights group model_weights/${layer.name}`, { base: 'Error' });
   }
   const names = weightNames(file, group, layer.name);
   if (names.length !== roles.length) {
-    throw new RangeError(`${what}: the file lists ${names.length} weights (${names.join(', ') || 'none'}), the layer takes ${roles.length} (${roles.map(describeRole).join(', ') || 'none'})`);
+    throw new MalformedFileError(`${what}: the file lists ${names.length} weights (${names.join(', ') || 'none'}), the layer takes ${roles.length} (${roles.map(describeRole).join(', ') || 'none'})`);
   }
   return roles.map((role, i) => {
-    if (!nameFits(names[i], role)) throw new RangeError(`${what}: weight ${i} is named ${JSON.stringify(names[i])}, the layer's weight ${i} is ${describeRole(role)}`);
+    if (!nameFits(names[i], role)) throw new MalformedFileError(`${what}: weight ${i} is named ${JSON.stringify(names[i])}, the layer's weight ${i} is ${describeRole(role)}`);
     return `${group}/${names[i]}`;
   });
 }
@@ -68,12 +69,12 @@ function describe(file: Hdf5File): Omit<ModelDescription, 'readWeights'> {
   const configText = stringAttribute(file, '/', 'model_config');
   if (configText === null) {
     const what = file.kind('/layers') === 'group' ? 'Keras 3 weights (model.weights.h5) alone' : 'no model_config attribute (weights saved with save_weights?)';
-    throw new Error(`${label}: the HDF5 file holds ${what}; a model file saved with model.save() is needed, as .h5 or .keras`);
+    throw new MalformedFileError(`${label}: the HDF5 file holds ${what}; a model file saved with model.save() is needed, as .h5 or .keras`, { base: 'Error' });
   }
   const version = stringAttribute(file, '/', 'keras_version');
   const dialect = dialectOf(version, label, 'its keras_version attribute');
   const parsed = parseModelConfig(parseConfigJson(configText, label, 'the model_config attribute'), label, dialect);
-  if (file.kind('/model_weights') !== 'group') throw new Error(`${label}: the HDF5 file has no model_weights group`);
+  if (file.kind('/model_weights') !== 'group') throw new MalformedFileError(`${label}: the HDF5 file has no model_weights group`, { base: 'Error' });
   return { label, dialect, version, ...parsed };
 }
 

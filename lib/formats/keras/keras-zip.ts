@@ -3,6 +3,7 @@
 // of a layer lies at layers/<layer path>/<attribute path>/vars/<i>. A layer's path is its class
 // name in snake case, numbered from the second of a class on (dense, dense_1, ...), in the order
 // of the config's layers, as Keras' saving_lib names them.
+import { MalformedFileError, UnsupportedError } from '../../errors';
 import type { LayerEntry, WeightRole } from '../../keras/model/description';
 import { isObject, parseModelConfig } from '../../keras/model/config';
 import { KerasModel } from '../../keras/model/keras-model';
@@ -38,15 +39,15 @@ export function weightPaths(layers: LayerEntry[]): Map<string, string> {
 function refuseOtherContents(zip: ZipArchive): void {
   const names = [...zip.entries.keys()];
   if (names.some((n) => n === 'saved_model.pb' || n.endsWith('/saved_model.pb'))) {
-    throw new Error(`${zip.label}: the archive holds a TensorFlow SavedModel, not a Keras model; save it with model.save('model.keras') or convert it to ONNX`);
+    throw new UnsupportedError(`${zip.label}: the archive holds a TensorFlow SavedModel, not a Keras model; save it with model.save('model.keras') or convert it to ONNX`, { base: 'Error' });
   }
   if (names.some((n) => n === 'data.pkl' || n.endsWith('/data.pkl'))) {
-    throw new Error(`${zip.label}: the archive is a PyTorch torch.save file, not a Keras model; export the model to ONNX (torch.onnx.export) or save its state_dict as .safetensors`);
+    throw new UnsupportedError(`${zip.label}: the archive is a PyTorch torch.save file, not a Keras model; export the model to ONNX (torch.onnx.export) or save its state_dict as .safetensors`, { base: 'Error' });
   }
-  if (!zip.entries.has(CONFIG)) throw new Error(`${zip.label}: not a Keras .keras archive: it has no ${CONFIG} (entries: ${names.slice(0, 8).join(', ') || 'none'})`);
+  if (!zip.entries.has(CONFIG)) throw new MalformedFileError(`${zip.label}: not a Keras .keras archive: it has no ${CONFIG} (entries: ${names.slice(0, 8).join(', ') || 'none'})`, { base: 'Error' });
   if (!zip.entries.has(WEIGHTS)) {
     const other = names.includes('model.weights.npz') ? 'model.weights.npz (weights as NumPy arrays), which is not read' : 'no weights';
-    throw new Error(`${zip.label}: the .keras archive has ${other}; expected ${WEIGHTS}`);
+    throw new MalformedFileError(`${zip.label}: the .keras archive has ${other}; expected ${WEIGHTS}`, { base: 'Error' });
   }
 }
 
@@ -56,7 +57,7 @@ async function readJson(zip: ZipArchive, name: string): Promise<unknown> {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new TypeError(`${zip.label}: ${name} is not UTF-8 text`);
+    throw new UnsupportedError(`${zip.label}: ${name} is not UTF-8 text`, { base: 'TypeError' });
   }
   return parseConfigJson(text, zip.label, name);
 }
@@ -70,9 +71,9 @@ function layerPaths(file: Hdf5File, paths: Map<string, string>, layer: LayerEntr
     const expected = roles.filter((r) => r.scope.join('/') === scope);
     const group = ['layers', paths.get(layer.name), scope, 'vars'].filter((p) => p !== '').join('/');
     const keys = file.keys(group);
-    if (keys === null) throw new Error(`${what}: ${WEIGHTS} has no group ${group} for its weights ${expected.map(describeRole).join(', ')}`);
+    if (keys === null) throw new MalformedFileError(`${what}: ${WEIGHTS} has no group ${group} for its weights ${expected.map(describeRole).join(', ')}`, { base: 'Error' });
     if (keys.length !== expected.length || !expected.every((_, i) => keys.includes(String(i)))) {
-      throw new RangeError(`${what}: ${group} holds ${keys.length} weights (${keys.join(', ') || 'none'}), the layer takes ${expected.length} (${expected.map(describeRole).join(', ')})`);
+      throw new MalformedFileError(`${what}: ${group} holds ${keys.length} weights (${keys.join(', ') || 'none'}), the layer takes ${expected.length} (${expected.map(describeRole).join(', ')})`);
     }
     byScope.set(scope, expected.map((_, i) => `/${group}/${i}`));
   }

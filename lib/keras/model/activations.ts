@@ -1,5 +1,6 @@
 // Keras activation names (as each dialect writes them) resolved to what computes them: the RNN and
 // Dense kernels' fused activations where they have one, else a tensor op after a linear layer.
+import { MalformedFileError, UnsupportedError } from '../../errors';
 import { kerasActivation } from '../../activations';
 import type { KernelActivation } from '../../native/binding';
 import { describe, type Tensor } from '../../tensor';
@@ -57,7 +58,7 @@ function activationName(value: unknown, dialect: Dialect, { what }: LayerContext
   if (value === undefined || value === null) return 'linear';
   const name = typeof value === 'object' && !Array.isArray(value) && (value as { class_name?: unknown }).class_name === 'function'
     ? (value as { config?: unknown }).config : value;
-  if (typeof name !== 'string') throw new TypeError(`${what}: config.${key} must be an activation name, got ${describe(value)}`);
+  if (typeof name !== 'string') throw new MalformedFileError(`${what}: config.${key} must be an activation name, got ${describe(value)}`, { base: 'TypeError' });
   return dialect === 'tfjs' ? TFJS_NAMES[name] ?? name : name;
 }
 
@@ -76,7 +77,7 @@ function applyOp(spec: OpSpec): (x: Tensor) => Tensor {
 export function resolveActivation(value: unknown, dialect: Dialect, context: LayerContext, key = 'activation'): Activation {
   const name = activationName(value, dialect, context, key);
   const spec = opFor(name, dialect);
-  if (!spec) throw new RangeError(`${context.what}: config.${key} ${JSON.stringify(name)} is not a supported activation`);
+  if (!spec) throw new UnsupportedError(`${context.what}: config.${key} ${JSON.stringify(name)} is not a supported activation`);
   let kernel: KernelActivation | null = null;
   if (name === 'hard_sigmoid' && typeof spec === 'object') kernel = { name: 'HardSigmoid', alpha: spec.alpha!, beta: spec.beta! };
   else if (KERNEL_NAMES.includes(name)) kernel = kerasActivation(name, key);

@@ -2,6 +2,7 @@
 // and checked against the shapes it receives, the calls put in an order where each one's inputs are
 // ready (cycles and dangling references refused), and masks followed from where they start to the
 // layers that use them, as Keras does.
+import { MalformedFileError, UnsupportedError } from '../../errors';
 import type { Tensor } from '../../tensor';
 import type { Json, LayerEntry, ModelDescription, TensorRef, WeightRole } from './description';
 import { type BuildContext, type BuiltLayer, type LayerKind, type ParsedLayer, type Shape, type Symbolic, type Value } from './layer';
@@ -36,7 +37,7 @@ const key = (layer: string, node: number) => `${layer}#${node}`;
 
 function kindOf(entry: LayerEntry, label: string): LayerKind {
   const kind = LAYER_KINDS[ALIASES[entry.className] ?? entry.className];
-  if (!kind) throw new RangeError(`${label}: unsupported layer class ${entry.className} (layer "${entry.name}"); supported: ${SUPPORTED_LAYERS}`);
+  if (!kind) throw new UnsupportedError(`${label}: unsupported layer class ${entry.className} (layer "${entry.name}"); supported: ${SUPPORTED_LAYERS}`);
   return kind;
 }
 
@@ -57,9 +58,9 @@ function callOrder(description: Omit<ModelDescription, 'readWeights'>, byName: M
   while (pending.length > 0) {
     const ref = pending.pop()!;
     const layer = byName.get(ref.layer);
-    if (!layer) throw new RangeError(`${label}: a tensor is taken from layer "${ref.layer}", which the model does not have`);
+    if (!layer) throw new MalformedFileError(`${label}: a tensor is taken from layer "${ref.layer}", which the model does not have`);
     const callCount = layer.className === 'InputLayer' ? 1 : layer.calls.length;
-    if (ref.node >= callCount) throw new RangeError(`${label}: a tensor is taken from call ${ref.node} of layer "${ref.layer}", which is called ${callCount} time(s)`);
+    if (ref.node >= callCount) throw new MalformedFileError(`${label}: a tensor is taken from call ${ref.node} of layer "${ref.layer}", which is called ${callCount} time(s)`);
     const id = key(ref.layer, ref.node);
     if (needed.has(id)) continue;
     const inputs = layer.className === 'InputLayer' ? [] : layer.calls[ref.node];
@@ -88,14 +89,14 @@ function callOrder(description: Omit<ModelDescription, 'readWeights'>, byName: M
   }
   if (order.length !== needed.size) {
     const stuck = [...waiting].find(([, count]) => count > 0)![0].replace(/#\d+$/, '');
-    throw new RangeError(`${label}: the layers form a cycle (through layer "${stuck}"); a Keras model is acyclic`);
+    throw new MalformedFileError(`${label}: the layers form a cycle (through layer "${stuck}"); a Keras model is acyclic`);
   }
   return order;
 }
 
 function outputOf(values: Map<string, Symbolic[]>, ref: TensorRef, label: string): Symbolic {
   const outputs = values.get(key(ref.layer, ref.node))!;
-  if (ref.tensor >= outputs.length) throw new RangeError(`${label}: tensor ${ref.tensor} of layer "${ref.layer}" is taken, the layer gives ${outputs.length}`);
+  if (ref.tensor >= outputs.length) throw new MalformedFileError(`${label}: tensor ${ref.tensor} of layer "${ref.layer}" is taken, the layer gives ${outputs.length}`);
   return outputs[ref.tensor];
 }
 
@@ -150,14 +151,14 @@ export function buildGraph(description: ModelDescription): Graph {
       summaries.push({ name: layer.name, className: layer.className, ...parsedLayer.summary });
     }
     const inputs = layer.calls[index].map((ref) => outputOf(symbolic, ref, label));
-    if (inputs.length === 0) throw new RangeError(`${context.what}: call ${index} takes no inputs`);
+    if (inputs.length === 0) throw new MalformedFileError(`${context.what}: call ${index} takes no inputs`);
     const takesMasks = entry.layer.supportsMasking;
     if (!takesMasks && inputs.some((i) => i.masked) && dialect === 'keras2') {
-      throw new RangeError(`${context.what}: receives a masked input, which Keras 2 refuses for this layer`);
+      throw new MalformedFileError(`${context.what}: receives a masked input, which Keras 2 refuses for this layer`);
     }
     const built = entry.layer.build(takesMasks ? inputs : inputs.map((i) => ({ ...i, masked: false })), entry.weights, context);
     if (description.className === 'Sequential' && built.outputs.length > 1) {
-      throw new RangeError(`${context.what}: gives ${built.outputs.length} outputs (return_state?); Keras takes only single-output layers in a Sequential model, use a Functional one`);
+      throw new MalformedFileError(`${context.what}: gives ${built.outputs.length} outputs (return_state?); Keras takes only single-output layers in a Sequential model, use a Functional one`);
     }
     symbolic.set(key(layer.name, index), built.outputs);
     calls.push({ layer, index, inputs: layer.calls[index], built, takesMasks });
@@ -165,13 +166,13 @@ export function buildGraph(description: ModelDescription): Graph {
   const endpoint = (ref: TensorRef, name: string): Endpoint => ({ name, ref, shape: outputOf(symbolic, ref, label).shape });
   const inputs = description.inputs.map((ref) => {
     if (byName.get(ref.layer)?.className !== 'InputLayer' || ref.node !== 0 || ref.tensor !== 0) {
-      throw new RangeError(`${label}: model input ${JSON.stringify([ref.layer, ref.node, ref.tensor])} is not an InputLayer's tensor`);
+      throw new MalformedFileError(`${label}: model input ${JSON.stringify([ref.layer, ref.node, ref.tensor])} is not an InputLayer's tensor`);
     }
     return endpoint(ref, ref.layer);
   });
-  if (new Set(inputs.map((i) => i.name)).size !== inputs.length) throw new RangeError(`${label}: an InputLayer is listed twice among the model's inputs`);
+  if (new Set(inputs.map((i) => i.name)).size !== inputs.length) throw new MalformedFileError(`${label}: an InputLayer is listed twice among the model's inputs`);
   const unfed = order.find(({ layer }) => layer.className === 'InputLayer' && !inputs.some((i) => i.name === layer.name));
-  if (unfed) throw new RangeError(`${label}: the outputs need InputLayer "${unfed.layer.name}", which is not one of the model's inputs`);
+  if (unfed) throw new MalformedFileError(`${label}: the outputs need InputLayer "${unfed.layer.name}", which is not one of the model's inputs`);
   const names = outputNames(description.outputs);
   return { inputs, outputs: description.outputs.map((ref, i) => endpoint(ref, names[i])), calls, numParameters, layers: summaries };
 }

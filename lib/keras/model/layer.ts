@@ -1,5 +1,6 @@
 // What every Keras layer kind provides to the graph: its config checked once (parse), its weights'
 // roles, and, given the shapes it receives and its weights, the shapes it gives and how it runs.
+import { MalformedFileError } from '../../errors';
 import { formatShape, type Tensor } from '../../tensor';
 import type { Dialect, Json, WeightRole } from './description';
 import type { LayerContext } from './fields';
@@ -45,13 +46,13 @@ export interface LayerKind {
 /** Checks a weight against the shape the layer needs (null: any size, learnt from the weight). */
 export function checkWeight(weight: Tensor, expected: Shape, name: string, { what }: LayerContext): void {
   const fits = weight.shape.length === expected.length && expected.every((d, i) => d === null || d === weight.shape[i]);
-  if (!fits) throw new RangeError(`${what}: weight ${name} has shape ${formatShape(weight.shape)}, the layer needs [${expected.map((d) => d ?? '?').join(', ')}]`);
+  if (!fits) throw new MalformedFileError(`${what}: weight ${name} has shape ${formatShape(weight.shape)}, the layer needs [${expected.map((d) => d ?? '?').join(', ')}]`);
 }
 
 /** The input's last dimension, which a layer's weights fix: refused when the file leaves it open. */
 export function featureSize(input: Symbolic, { what }: LayerContext): number {
   const last = input.shape[input.shape.length - 1];
-  if (input.shape.length < 2 || typeof last !== 'number') throw new RangeError(`${what}: needs inputs whose last dimension is known, got shape ${describeShape(input.shape)}`);
+  if (input.shape.length < 2 || typeof last !== 'number') throw new MalformedFileError(`${what}: needs inputs whose last dimension is known, got shape ${describeShape(input.shape)}`);
   return last;
 }
 
@@ -60,12 +61,12 @@ export function describeShape(shape: Shape): string {
 }
 
 export function one(inputs: Symbolic[], { what }: LayerContext): Symbolic {
-  if (inputs.length !== 1) throw new RangeError(`${what}: takes one input, is called on ${inputs.length}`);
+  if (inputs.length !== 1) throw new MalformedFileError(`${what}: takes one input, is called on ${inputs.length}`);
   return inputs[0];
 }
 
 export function expectRank(input: Symbolic, ranks: number[], { what }: LayerContext): void {
-  if (!ranks.includes(input.shape.length)) throw new RangeError(`${what}: needs inputs of rank ${ranks.join(' or ')}, got shape ${describeShape(input.shape)}`);
+  if (!ranks.includes(input.shape.length)) throw new MalformedFileError(`${what}: needs inputs of rank ${ranks.join(' or ')}, got shape ${describeShape(input.shape)}`);
 }
 
 export const role = (name: string, scope: string[] = []): WeightRole => ({ name, scope });

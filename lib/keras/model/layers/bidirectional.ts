@@ -2,6 +2,7 @@
 // backwards outputs flipped back to time order for return_sequences, merged by merge_mode (concat,
 // sum, mul, ave, or None for two outputs), then the forward and backward states with return_state.
 // Keras 2 and 3 give both directions zero_output_for_mask = return_sequences; TF.js does not.
+import { MalformedFileError, UnsupportedError } from '../../../errors';
 import type { Tensor } from '../../../tensor';
 import type { Json } from '../description';
 import { checkFloat32 } from '../fields';
@@ -15,8 +16,8 @@ type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 const MERGE_MODES: MergeMode[] = ['concat', 'sum', 'mul', 'ave', null];
 
 function wrapped(value: unknown, key: string, context: BuildContext): Json {
-  if (!isObject(value) || !isObject(value.config)) throw new TypeError(`${context.what}: config.${key} must be { class_name, config }, got ${JSON.stringify(value)}`);
-  if (value.class_name !== 'SimpleRNN') throw new RangeError(`${context.what}: wraps a ${String(value.class_name)}; only SimpleRNN is supported in Bidirectional`);
+  if (!isObject(value) || !isObject(value.config)) throw new MalformedFileError(`${context.what}: config.${key} must be { class_name, config }, got ${JSON.stringify(value)}`, { base: 'TypeError' });
+  if (value.class_name !== 'SimpleRNN') throw new UnsupportedError(`${context.what}: wraps a ${String(value.class_name)}; only SimpleRNN is supported in Bidirectional`);
   return value.config;
 }
 
@@ -26,9 +27,9 @@ function directions(config: Json, context: BuildContext): [RnnSpec, RnnSpec] {
   const backward = config.backward_layer === undefined || config.backward_layer === null
     ? { ...forward, goBackwards: !forward.goBackwards }
     : parseRnn(wrapped(config.backward_layer, 'backward_layer', context), context);
-  if (forward.goBackwards || !backward.goBackwards) throw new RangeError(`${context.what}: only a forward layer running forwards and a backward layer running backwards are supported`);
+  if (forward.goBackwards || !backward.goBackwards) throw new MalformedFileError(`${context.what}: only a forward layer running forwards and a backward layer running backwards are supported`);
   for (const key of ['returnSequences', 'returnState'] as const) {
-    if (forward[key] !== backward[key]) throw new RangeError(`${context.what}: the forward and backward layers differ in ${key}`);
+    if (forward[key] !== backward[key]) throw new MalformedFileError(`${context.what}: the forward and backward layers differ in ${key}`);
   }
   if (context.dialect !== 'tfjs') {
     forward.zeroOutputForMask = forward.returnSequences;
@@ -54,7 +55,7 @@ export const BidirectionalLayer: LayerKind = {
   parse(config, context) {
     checkFloat32(config, context);
     const mode = config.merge_mode === undefined ? 'concat' : config.merge_mode as MergeMode;
-    if (!MERGE_MODES.includes(mode)) throw new RangeError(`${context.what}: config.merge_mode ${JSON.stringify(config.merge_mode)} is not one of concat, sum, mul, ave, null`);
+    if (!MERGE_MODES.includes(mode)) throw new UnsupportedError(`${context.what}: config.merge_mode ${JSON.stringify(config.merge_mode)} is not one of concat, sum, mul, ave, null`);
     const [forward, backward] = directions(config, context);
     return {
       roles: [...rnnRoles(forward, ['forward_layer', 'cell']), ...rnnRoles(backward, ['backward_layer', 'cell'])],
@@ -70,7 +71,7 @@ export const BidirectionalLayer: LayerKind = {
         const [batch, steps] = input.shape;
         const outputShape = forward.returnSequences ? [batch, steps] : [batch];
         const width = (units: number) => (mode === 'concat' ? forward.units + backward.units : units);
-        if (mode !== 'concat' && mode !== null && forward.units !== backward.units) throw new RangeError(`${context.what}: merge_mode ${mode} needs directions of the same units`);
+        if (mode !== 'concat' && mode !== null && forward.units !== backward.units) throw new MalformedFileError(`${context.what}: merge_mode ${mode} needs directions of the same units`);
         const masked = input.masked && forward.returnSequences;
         const outputs: Symbolic[] = mode === null
           ? [{ shape: [...outputShape, forward.units], masked }, { shape: [...outputShape, backward.units], masked }]

@@ -1,5 +1,6 @@
 // Keras Embedding: rows of the table picked by token id (the float input truncated to an integer, as
 // Keras casts it); mask_zero masks the positions whose id is 0. An id outside the table is refused.
+import { MalformedFileError, UnsupportedError } from '../../../errors';
 import { formatShape, type Tensor } from '../../../tensor';
 import { checkFloat32, flag, positiveInteger, refuseSet } from '../fields';
 import { checkWeight, describeShape, one, role, type BuiltLayer, type LayerKind, type Value } from '../layer';
@@ -30,7 +31,7 @@ export const EmbeddingLayer: LayerKind = {
     const inputDim = positiveInteger(config, 'input_dim', context);
     const outputDim = positiveInteger(config, 'output_dim', context);
     const maskZero = flag(config, 'mask_zero', false, context);
-    if (inputDim > MAX_ROWS) throw new RangeError(`${context.what}: input_dim ${inputDim} is above 2^24, the largest id a float32 input holds exactly`);
+    if (inputDim > MAX_ROWS) throw new UnsupportedError(`${context.what}: input_dim ${inputDim} is above 2^24, the largest id a float32 input holds exactly`);
     const inputLength = config.input_length;
     return {
       roles: [role('embeddings')],
@@ -39,7 +40,7 @@ export const EmbeddingLayer: LayerKind = {
       build(inputs, weights, context): BuiltLayer {
         const input = one(inputs, context);
         if (typeof inputLength === 'number' && input.shape.length === 2 && input.shape[1] !== null && input.shape[1] !== inputLength) {
-          throw new RangeError(`${context.what}: input_length ${inputLength} differs from its input's shape ${describeShape(input.shape)}`);
+          throw new MalformedFileError(`${context.what}: input_length ${inputLength} differs from its input's shape ${describeShape(input.shape)}`);
         }
         checkWeight(weights[0], [inputDim, outputDim], 'embeddings', context);
         const table = weights[0].data;

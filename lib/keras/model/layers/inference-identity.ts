@@ -1,5 +1,6 @@
 // Layers that only act while training: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout and
 // AlphaDropout pass their input (and its mask) through at inference.
+import { MalformedFileError } from '../../../errors';
 import type { Json } from '../description';
 import { finiteNumber, rate, type LayerContext } from '../fields';
 import { expectRank, one, passThrough, type BuiltLayer, type LayerKind, type Symbolic } from '../layer';
@@ -29,6 +30,6 @@ export const GaussianDropoutLayer = identityKind(withRate);
 export const AlphaDropoutLayer = identityKind(withRate);
 export const GaussianNoiseLayer = identityKind((config, context) => {
   const stddev = finiteNumber(config, 'stddev', NaN, context);
-  if (stddev < 0) throw new RangeError(`${context.what}: config.stddev must be at least 0, got ${stddev}`);
+  if (stddev < 0) throw new MalformedFileError(`${context.what}: config.stddev must be at least 0, got ${stddev}`);
   return { stddev };
 });

@@ -1,6 +1,7 @@
 // Keras merge layers over tensors of one shape: Add, Subtract, Multiply, Average, and Concatenate
 // along an axis. Masks combine as each Keras does: Keras 3 keeps a step any input keeps (none when
 // an input has no mask), Keras 2 one all masked inputs keep; TF.js' combination is refused.
+import { MalformedFileError, ShapeError, UnsupportedError } from '../../../errors';
 import { concatBlocks } from '../../../concat-blocks';
 import { sizeOf, type Tensor } from '../../../tensor';
 import { describe } from '../../../tensor';
@@ -22,7 +23,7 @@ export const concatLastAxis = (parts: Tensor[]): Tensor => concatAlong(parts, pa
 
 function atLeastTwo(inputs: Symbolic[], exactly: number | null, { what }: LayerContext): void {
   if (exactly !== null ? inputs.length !== exactly : inputs.length < 2) {
-    throw new RangeError(`${what}: merges ${exactly ?? 'at least 2'} inputs, is called on ${inputs.length}`);
+    throw new MalformedFileError(`${what}: merges ${exactly ?? 'at least 2'} inputs, is called on ${inputs.length}`);
   }
 }
 
@@ -30,13 +31,13 @@ function sameShapes(inputs: Symbolic[], skipAxis: number | null, { what }: Layer
   const [first] = inputs;
   const fits = (s: Shape) => s.length === first.shape.length && s.every((d, i) => i === skipAxis || d === null || first.shape[i] === null || d === first.shape[i]);
   const bad = inputs.find((input) => !fits(input.shape));
-  if (bad) throw new RangeError(`${what}: inputs of shapes ${inputs.map((i) => describeShape(i.shape)).join(', ')} do not match${skipAxis === null ? '' : ` outside axis ${skipAxis}`}`);
+  if (bad) throw new MalformedFileError(`${what}: inputs of shapes ${inputs.map((i) => describeShape(i.shape)).join(', ')} do not match${skipAxis === null ? '' : ` outside axis ${skipAxis}`}`);
 }
 
 /** Whether a combination of these inputs' masks is defined here, and refused where TF.js' is wrong. */
 function maskedOutput(inputs: Symbolic[], dialect: Dialect, concatenate: boolean, { what }: LayerContext): boolean {
   if (!inputs.some((i) => i.masked)) return false;
-  if (dialect === 'tfjs') throw new RangeError(`${what}: TF.js does not combine the masks of merged inputs correctly; masked inputs to merge layers are not supported for TF.js models`);
+  if (dialect === 'tfjs') throw new UnsupportedError(`${what}: TF.js does not combine the masks of merged inputs correctly; masked inputs to merge layers are not supported for TF.js models`);
   // Keras 3's element-wise merges drop the mask when one input has none; its Concatenate keeps every step then.
   return dialect === 'keras2' || concatenate || inputs.every((i) => i.masked);
 }
@@ -82,7 +83,7 @@ function elementwise(combineValues: Combine, exactly: number | null = null): Lay
 function checkRunShapes(values: Value[], skipAxis: number | null, { what }: LayerContext): void {
   const first = values[0].tensor.shape;
   const bad = values.find((v) => v.tensor.shape.length !== first.length || v.tensor.shape.some((d, i) => i !== skipAxis && d !== first[i]));
-  if (bad) throw new RangeError(`${what}: inputs of shapes ${values.map((v) => `[${v.tensor.shape.join(', ')}]`).join(', ')} do not match`);
+  if (bad) throw new ShapeError(`${what}: inputs of shapes ${values.map((v) => `[${v.tensor.shape.join(', ')}]`).join(', ')} do not match`);
 }
 
 export const AddLayer = elementwise(fold('Add'));
@@ -105,16 +106,16 @@ function concatMask(values: Value[], axis: number, rank: number, dialect: Dialec
 export const ConcatenateLayer: LayerKind = {
   parse(config, context) {
     const axis = config.axis ?? -1;
-    if (typeof axis !== 'number' || !Number.isSafeInteger(axis)) throw new TypeError(`${context.what}: config.axis must be an integer, got ${describe(axis)}`);
+    if (typeof axis !== 'number' || !Number.isSafeInteger(axis)) throw new MalformedFileError(`${context.what}: config.axis must be an integer, got ${describe(axis)}`, { base: 'TypeError' });
     return {
       roles: [],
       supportsMasking: true,
       summary: { axis },
       build(inputs, _weights, context): BuiltLayer {
-        if (inputs.length < 1) throw new RangeError(`${context.what}: is called on no inputs`);
+        if (inputs.length < 1) throw new MalformedFileError(`${context.what}: is called on no inputs`);
         const rank = inputs[0].shape.length;
         const at = axis < 0 ? axis + rank : axis;
-        if (at < 1 || at >= rank) throw new RangeError(`${context.what}: axis ${axis} is not a non-batch axis of inputs ${describeShape(inputs[0].shape)}`);
+        if (at < 1 || at >= rank) throw new MalformedFileError(`${context.what}: axis ${axis} is not a non-batch axis of inputs ${describeShape(inputs[0].shape)}`);
         sameShapes(inputs, at, context);
         const masked = maskedOutput(inputs, context.dialect, true, context);
         const shape = inputs[0].shape.slice();

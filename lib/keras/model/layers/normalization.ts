@@ -2,6 +2,7 @@
 // and BatchNormalization in inference form (the moving mean and variance per channel of the last
 // axis). Both take only the last axis; epsilon defaults to Keras' 1e-3; center and scale say which
 // of beta and gamma the file holds.
+import { MalformedFileError, UnsupportedError } from '../../../errors';
 import { sizeOf } from '../../../tensor';
 import type { Json } from '../description';
 import { checkFloat32, finiteNumber, flag, refuseSet, type LayerContext } from '../fields';
@@ -13,14 +14,14 @@ function checkLastAxis(axis: unknown, input: Symbolic, { what }: LayerContext): 
   const axes = Array.isArray(axis) ? axis : [axis ?? -1];
   const rank = input.shape.length;
   if (axes.length !== 1 || (axes[0] !== -1 && axes[0] !== rank - 1)) {
-    throw new RangeError(`${what}: config.axis ${JSON.stringify(axis)} is not supported for inputs ${describeShape(input.shape)}; only the last axis is`);
+    throw new UnsupportedError(`${what}: config.axis ${JSON.stringify(axis)} is not supported for inputs ${describeShape(input.shape)}; only the last axis is`);
   }
 }
 
 function affine(config: Json, context: LayerContext): { center: boolean; scale: boolean; epsilon: number } {
   checkFloat32(config, context);
   const epsilon = finiteNumber(config, 'epsilon', 1e-3, context);
-  if (epsilon <= 0) throw new RangeError(`${context.what}: config.epsilon must be positive, got ${epsilon}`);
+  if (epsilon <= 0) throw new MalformedFileError(`${context.what}: config.epsilon must be positive, got ${epsilon}`);
   return { center: flag(config, 'center', true, context), scale: flag(config, 'scale', true, context), epsilon };
 }
 

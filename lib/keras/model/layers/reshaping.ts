@@ -1,5 +1,6 @@
 // Keras Flatten and Reshape: the same values under another shape (the batch kept first). Neither
 // takes masks.
+import { MalformedFileError, ShapeError, UnsupportedError } from '../../../errors';
 import { formatShape, sizeOf } from '../../../tensor';
 import { describe } from '../../../tensor';
 import { oneOf, type LayerContext } from '../fields';
@@ -16,7 +17,7 @@ export const FlattenLayer: LayerKind = {
       summary: {},
       build(inputs, _weights, context): BuiltLayer {
         const input = one(inputs, context);
-        if (format === 'channels_first' && input.shape.length > 2) throw new RangeError(`${context.what}: data_format channels_first is not supported`);
+        if (format === 'channels_first' && input.shape.length > 2) throw new UnsupportedError(`${context.what}: data_format channels_first is not supported`);
         return {
           outputs: [{ shape: [input.shape[0], product(input.shape.slice(1))], masked: false }],
           call: ([x]: Value[]) => [{ tensor: { data: x.tensor.data, shape: [x.tensor.shape[0], sizeOf(x.tensor.shape.slice(1))] }, mask: null }],
@@ -27,12 +28,12 @@ export const FlattenLayer: LayerKind = {
 };
 
 function targetShape(value: unknown, { what }: LayerContext): number[] {
-  if (!Array.isArray(value) || value.length === 0) throw new TypeError(`${what}: config.target_shape must be a list of dimensions, got ${describe(value)}`);
+  if (!Array.isArray(value) || value.length === 0) throw new MalformedFileError(`${what}: config.target_shape must be a list of dimensions, got ${describe(value)}`, { base: 'TypeError' });
   const dims = value.map((d) => {
-    if (d !== -1 && (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1)) throw new RangeError(`${what}: config.target_shape ${JSON.stringify(value)} must hold positive integers and at most one -1`);
+    if (d !== -1 && (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1)) throw new MalformedFileError(`${what}: config.target_shape ${JSON.stringify(value)} must hold positive integers and at most one -1`);
     return d as number;
   });
-  if (dims.filter((d) => d === -1).length > 1) throw new RangeError(`${what}: config.target_shape ${JSON.stringify(value)} has more than one -1`);
+  if (dims.filter((d) => d === -1).length > 1) throw new MalformedFileError(`${what}: config.target_shape ${JSON.stringify(value)} has more than one -1`);
   return dims;
 }
 
@@ -54,12 +55,12 @@ export const ReshapeLayer: LayerKind = {
         const input = one(inputs, context);
         const size = product(input.shape.slice(1));
         const resolved = size === null ? target.map((d) => (d === -1 ? null : d)) : resolve(target, size);
-        if (!resolved) throw new RangeError(`${context.what}: cannot reshape ${describeShape(input.shape)} to [batch, ${target.join(', ')}]`);
+        if (!resolved) throw new MalformedFileError(`${context.what}: cannot reshape ${describeShape(input.shape)} to [batch, ${target.join(', ')}]`);
         return {
           outputs: [{ shape: [input.shape[0], ...resolved], masked: false }],
           call([x]: Value[]) {
             const dims = resolve(target, sizeOf(x.tensor.shape.slice(1)));
-            if (!dims) throw new RangeError(`${context.what}: cannot reshape ${formatShape(x.tensor.shape)} to [batch, ${target.join(', ')}]`);
+            if (!dims) throw new ShapeError(`${context.what}: cannot reshape ${formatShape(x.tensor.shape)} to [batch, ${target.join(', ')}]`);
             return [{ tensor: { data: x.tensor.data, shape: [x.tensor.shape[0], ...dims] }, mask: null }];
           },
         };

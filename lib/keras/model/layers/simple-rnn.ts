@@ -1,6 +1,7 @@
 // Keras SimpleRNN on the native kernel, alone or as a direction of Bidirectional. Masked steps carry
 // the state over and repeat the previous output (zeros before the first kept step), or give zeros
 // with zero_output_for_mask; go_backwards returns the sequence in processing order, as Keras does.
+import { ShapeError, UnsupportedError } from '../../../errors';
 import { RnnKernel } from '../../../native/rnn-kernel';
 import { checkSequenceSize } from '../../../rnn';
 import type { Tensor } from '../../../tensor';
@@ -22,15 +23,15 @@ export interface RnnSpec {
 }
 
 export function parseRnn(config: Json, context: BuildContext): RnnSpec {
-  if (config.stateful === true) throw new RangeError(`${context.what}: stateful RNNs are not supported`);
+  if (config.stateful === true) throw new UnsupportedError(`${context.what}: stateful RNNs are not supported`);
   refuseSet(config, ['time_major'], context);
   checkFloat32(config, context);
   rate(config, 'dropout', context);
   rate(config, 'recurrent_dropout', context);
   const activation = resolveActivation(config.activation ?? 'tanh', context.dialect, context);
-  if (!activation.kernel) throw new RangeError(`${context.what}: activation "${activation.name}" is not supported inside a SimpleRNN`);
+  if (!activation.kernel) throw new UnsupportedError(`${context.what}: activation "${activation.name}" is not supported inside a SimpleRNN`);
   const zeroOutputForMask = flag(config, 'zero_output_for_mask', false, context);
-  if (zeroOutputForMask && context.dialect === 'tfjs') throw new RangeError(`${context.what}: config.zero_output_for_mask is not a TF.js option`);
+  if (zeroOutputForMask && context.dialect === 'tfjs') throw new UnsupportedError(`${context.what}: config.zero_output_for_mask is not a TF.js option`);
   return {
     units: positiveInteger(config, 'units', context),
     activation,
@@ -73,7 +74,7 @@ export class RnnRunner {
   run(x: Tensor, mask: Uint8Array | null): { output: Tensor; state: Tensor } {
     const [batch, steps] = x.shape;
     const u = this.spec.units;
-    if (steps === 0) throw new RangeError(`${this.what}: needs sequences of at least one step, got shape [${x.shape.join(', ')}]`);
+    if (steps === 0) throw new ShapeError(`${this.what}: needs sequences of at least one step, got shape [${x.shape.join(', ')}]`);
     checkSequenceSize(steps, batch, x.shape, this.what);
     const results = { output: new Float32Array(batch * steps * u), hn: new Float32Array(batch * u) };
     this.kernel.run({ input: x.data, steps, batch, batchFirst: true, h0: null, lengths: null, mask }, results);
