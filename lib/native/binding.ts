@@ -5,6 +5,7 @@
 // Arguments arrive checked by lib/; the binding re-checks only what memory safety needs (buffer types
 // and sizes, lengths within the steps, outputs apart from inputs).
 import { loadAddon } from './load';
+import type { OpsAddon } from './ops-binding';
 
 export type KernelPath = 'avx512' | 'avx2' | 'portable';
 export type Direction = 'forward' | 'reverse' | 'bidirectional';
@@ -87,7 +88,7 @@ export interface DenseCall {
   output: Float32Array;
 }
 
-interface Addon {
+interface Addon extends OpsAddon {
   NativeRnn: new (spec: RnnSpec) => NativeRnn;
   dense(call: DenseCall): void;
   setNumThreads(threads: number): void;
