@@ -20,6 +20,7 @@ export interface PlannedNode {
   opType: string;
   /** Read again after compiling by the analyses that follow values through the graph (batch axes). */
   attributes: Attributes;
+  opset: number;
   inputs: string[];
   outputs: string[];
   op: CompiledOp;
@@ -71,7 +72,7 @@ class GraphCompiler {
   readonly plan: PlannedNode[] = [];
   readonly nodes: CompiledGraph['nodes'] = [];
 
-  constructor(private readonly graph: GraphProto, private readonly label: string, private readonly budget: ElementBudget) {
+  constructor(private readonly graph: GraphProto, private readonly label: string, private readonly budget: ElementBudget, private readonly opset: number) {
     this.constants = readInitializers(graph, label);
     for (const name of this.constants.keys()) this.defined.add(name);
   }
@@ -93,10 +94,11 @@ class GraphCompiler {
     const present = node.input.map((name) => name !== '');
     const constants = node.input.map((name) => (name === '' ? undefined : this.constants.get(name)));
     const attributes = new Attributes(node, label);
-    const op = operator.compile({ label, attributes, constants, present });
+    const produces = node.output.map((name) => name !== '');
+    const op = operator.compile({ label, attributes, constants, present, produces, opset: this.opset });
     this.nodes.push({ name: node.name, opType: node.opType, description: op.describe?.() });
     if (operator.folds !== false && present.every((p, i) => !p || constants[i])) this.fold(node, this.runFolded(op, constants, label), label);
-    else this.plan.push({ label, opType: node.opType, attributes, inputs: node.input.slice(), outputs: node.output.slice(), op });
+    else this.plan.push({ label, opType: node.opType, attributes, opset: this.opset, inputs: node.input.slice(), outputs: node.output.slice(), op });
     for (const name of node.output) if (name !== '') this.defined.add(name);
   }
 
@@ -141,7 +143,7 @@ class GraphCompiler {
 export function compileGraph(model: ModelProto, label: string, fileBytes: number): CompiledGraph {
   const graph = model.graph!;
   const opset = opsetOf(model, label);
-  const compiler = new GraphCompiler(graph, label, ElementBudget.forLoad(fileBytes));
+  const compiler = new GraphCompiler(graph, label, ElementBudget.forLoad(fileBytes), opset);
   const numParameters = [...compiler.constants.values()].reduce((n, v) => n + (isFloatType(v.dtype) ? v.data.length : 0), 0);
   const inputs = compiler.inputs();
   graph.node.forEach((node, i) => compiler.compileNode(node, i));

@@ -50,6 +50,25 @@ export const Identity: Operator = operator([1, 1], [1, 1], ({ attributes }) => {
   return (inputs) => [required(inputs, 0)];
 });
 
+/**
+ * Dropout at inference is the identity, with a mask of ones when one is asked for. A graph that
+ * turns training_mode on (opset 12+) asks for random dropout, which is refused rather than ignored.
+ */
+export const Dropout: Operator = operator([1, 3], [1, 2], ({ attributes, label, produces }) => {
+  attributes.allowOnly(['ratio', 'seed']);
+  return (inputs, budget) => {
+    const x = required(inputs, 0);
+    const training = inputs[2];
+    if (training && (training.data.length !== 1 || isFloatType(training.dtype))) {
+      throw new TypeError(`${label}: input 'training_mode' must be a BOOL scalar, got ${typeName(training.dtype)} of ${training.data.length} elements`);
+    }
+    if (training && training.data[0] !== 0) throw new Error(`${label}: training_mode is true: random dropout (training) is not supported, only inference`);
+    if (!produces[1]) return [x];
+    budget.charge(x.data.length, label);
+    return [x, { dtype: BOOL, shape: x.shape.slice(), data: new Float64Array(x.data.length).fill(1) }];
+  };
+});
+
 function castInteger(x: number, to: number): number {
   if (to === BOOL) return x !== 0 ? 1 : 0;
   return Number.isFinite(x) ? Math.trunc(x) : 0;
