@@ -17,6 +17,7 @@ import { type Timing, timeCall, timeInRounds } from './timing';
 import { createTypescriptEngine } from './typescript-engine';
 import { createVanillaEngine } from './vanilla-engine';
 import { measureServing } from './serving';
+import { benchWholeModel } from './whole-model';
 import { createWorkload, type Workload } from './workload';
 
 export type { BenchReport, ConfigResult, EngineName, EngineResult } from './report';
@@ -127,6 +128,15 @@ async function benchConfig(config: BenchConfig, context: BenchContext): Promise<
   return result;
 }
 
+async function measureWholeModel(context: BenchContext) {
+  context.progress('whole model: char-RNN');
+  const result = await benchWholeModel(context.ort, context.threads, context.policy, () => sleep(context.policy.settleMs));
+  if (result.agreement && !result.agreement.ok) {
+    context.notes.push(`${result.name}: vanilla-rnn and onnxruntime DISAGREE on ${result.agreement.mismatches} values (max |error| ${result.agreement.maxAbsError.toExponential(2)}).`);
+  }
+  return result;
+}
+
 async function measurePeak(context: BenchContext): Promise<SgemmPeak | null> {
   const sgemm = findSgemm();
   if (!sgemm) {
@@ -171,11 +181,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     context.peak = await measurePeak(context);
     const results: ConfigResult[] = [];
     for (const config of configs) results.push(await benchConfig(config, context));
+    const wholeModels = options.only ? undefined : [await measureWholeModel(context)];
     const report: BenchReport = {
       machine: describeMachine(ort ? onnxruntimeVersion(ort) : null), threads,
       vanillaThreads: threadControl ? threadControl.getNumThreads() : null, kernelPath: vanillaKernelPath(),
       quick: options.quick ?? false,
-      peak: context.peak, configs: results, notes,
+      peak: context.peak, configs: results, wholeModels, notes,
       serving: options.only ? undefined : await measureServing(options.quick ?? false),
     };
     printReport(report, options);
