@@ -23,6 +23,7 @@ const OPERATORS: Record<string, Record<string, number>> = {
   onnx_bidir_layout1_tanh_sigmoid: { RNN: 1 },
   onnx_clip_scaledtanh_nobias: { RNN: 1 },
   onnx_reverse_leakyrelu_lengths: { RNN: 1 },
+  onnx_bidir_zero_lengths: { RNN: 1 },
 };
 
 describe('ONNX: torch.onnx.export graphs of nn.RNN', () => {
@@ -81,7 +82,7 @@ describe('ONNX: torch.onnx.export graphs of nn.RNN', () => {
 });
 
 describe('ONNX: single RNN nodes with non-default attributes (onnxruntime outputs)', () => {
-  for (const name of ['onnx_defaults', 'onnx_bidir_layout1_tanh_sigmoid', 'onnx_clip_scaledtanh_nobias', 'onnx_reverse_leakyrelu_lengths']) {
+  for (const name of ['onnx_defaults', 'onnx_bidir_layout1_tanh_sigmoid', 'onnx_clip_scaledtanh_nobias', 'onnx_reverse_leakyrelu_lengths', 'onnx_bidir_zero_lengths']) {
     it(`${name}: Y and Y_h match`, async () => {
       const json = loadJson(`models/${name}.json`);
       const model = await loadModel(modelPath(name));
