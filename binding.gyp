@@ -5,7 +5,7 @@
       "<!@(pkg-config --cflags-only-I openblas | sed 's/-I//g')"
     ],
     "libraries": [
-      "<!@(pkg-config --libs openblas)"
+      "<!@(node scripts/openblas-flags.js)"
     ],
     "defines": [
       "NAPI_VERSION=8",
