@@ -68,13 +68,13 @@ const BREAKING: Record<string, (rng: Rng, m: Plain) => void> = {
     n.opType = pick(rng, arity <= 1 ? UNARY : arity === 2 ? BINARY : TERNARY);
   },
   initializerReshaped(rng, m) {
-    const t = pick(rng, m.graph.initializer ?? []);
+    const t = pick(rng, (m.graph.initializer ?? []) as Plain[]);
     if (!t) return;
     const dims: number[] = t.dims ?? [];
     t.dims = pick(rng, [[...dims].reverse(), [1, ...dims], dims.slice(1), dims.map((d: number) => (d > 1 ? d - 1 : d)), [dims.reduce((a: number, b: number) => a * b, 1)]]);
   },
   initializerRetyped(rng, m) {
-    const t = pick(rng, m.graph.initializer ?? []);
+    const t = pick(rng, (m.graph.initializer ?? []) as Plain[]);
     if (t) t.dataType = pick(rng, [1, 6, 7, 9, 10, 11, 2, 8, 14]);
   },
   inputRewired(rng, m) {
@@ -86,7 +86,7 @@ const BREAKING: Record<string, (rng: Rng, m: Plain) => void> = {
     m.opsetImport = [{ domain: '', version: pick(rng, [1, 7, 9, 10, 11, 12, 13, 15, 16, 17, 18, 20, 99]) }];
   },
   graphInputRetyped(rng, m) {
-    const input = pick(rng, m.graph.input ?? []);
+    const input = pick(rng, (m.graph.input ?? []) as Plain[]);
     if (!input?.type?.tensorType) return;
     if (chance(rng, 0.5)) input.type.tensorType.elemType = pick(rng, [1, 6, 7, 9, 11, 10, 8]);
     else input.type.tensorType.shape = { dim: Array.from({ length: between(rng, 0, 4) }, () => (chance(rng, 0.5) ? { dimValue: between(rng, 0, 5) } : { dimParam: 'n' })) };
