@@ -69,6 +69,11 @@ describe('ONNX layer operators: attributes refused while loading', () => {
     await refusedAtLoad(graph('Dropout', { training_mode: 1 }, { opset: 13 }), 'Dropout', /unknown attribute training_mode; this operator takes ratio, seed/);
     await refusedAtLoad(graph('Flatten', { axes: [1] }), 'Flatten', /unknown attribute axes; this operator takes axis/);
   });
+
+  it('Cast to float16 or bfloat16, which the float32 interpreter would not round', async () => {
+    await refusedAtLoad(graph('Cast', { to: 10 }), 'Cast', /Cast to FLOAT16 is not supported: tensors are computed in float32, and the rounding to FLOAT16 would be lost/);
+    await refusedAtLoad(graph('Cast', { to: 16 }), 'Cast', /Cast to BFLOAT16 is not supported/);
+  });
 });
 
 describe('ONNX layer operators: inputs refused when a call feeds them', () => {
@@ -92,6 +97,12 @@ describe('ONNX layer operators: inputs refused when a call feeds them', () => {
     await refusedAtRun(graph('Div', {}, { inputs: ['a', 'b'], types: [INT64, INT64] }), 'Div', { a: i64([2], [4, 5]), b: i64([2], [2, 0]) }, /\(from 5, 0\) has no INT64 result \(division by zero/, RangeError);
     await refusedAtRun(graph('PRelu', {}, { inputs: ['a', 'b'] }), 'PRelu', { a: f([3]), b: f([2, 3]) }, /slope of shape \[2, 3\] must broadcast to X's shape \[3\]/, RangeError);
     await refusedAtRun(graph('Pow', {}, { inputs: ['a', 'b'], types: [FLOAT, BOOL] }), 'Pow', { a: f([2]), b: [1, 0] }, /Pow is not defined on BOOL tensors/, TypeError);
+  });
+
+  it('Cast of a value the integer type cannot hold', async () => {
+    await refusedAtRun(graph('Cast', { to: 6 }), 'Cast', { a: { data: Float32Array.of(1, 3e9), shape: [2] } }, /3000000000 cannot be cast to INT32 \(-2147483648\.\.2147483647 here\)/, RangeError);
+    await refusedAtRun(graph('Cast', { to: 2 }, { types: [INT64] }), 'Cast', { a: i64([2], [1, -1]) }, /-1 cannot be cast to UINT8 \(0\.\.255 here\)/, RangeError);
+    await refusedAtRun(graph('Cast', { to: 7 }), 'Cast', { a: { data: Float32Array.of(NaN), shape: [1] } }, /NaN cannot be cast to INT64/, RangeError);
   });
 
   it('activations and Clip', async () => {

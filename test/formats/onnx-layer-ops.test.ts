@@ -199,6 +199,16 @@ describe('ONNX layer operators against onnxruntime-node', () => {
     await compare({ opset: 13, op: 'Gather', inputs: { data: X(), indices: ints([2, 2], 0, 3) }, attributes: { axis: 2 } as never });
   });
 
+  it('Cast between floats, integers and booleans', async () => {
+    await compare({ opset: 13, op: 'Cast', inputs: { X: floats([2, 5], 9) }, attributes: { to: INT64 } as never, types: [INT64] });
+    await compare({ opset: 13, op: 'Cast', inputs: { X: floats([2, 5], 9) }, attributes: { to: INT32 } as never, types: [INT32] });
+    await compare({ opset: 13, op: 'Cast', inputs: { X: grid([2, 5]) }, attributes: { to: BOOL } as never, types: [BOOL] });
+    await compare({ opset: 13, op: 'Cast', inputs: { X: ints([2, 5], -9, 9) }, attributes: { to: FLOAT } as never, types: [FLOAT] });
+    await compare({ opset: 13, op: 'Cast', inputs: { X: bools([2, 5]) }, attributes: { to: FLOAT } as never, types: [FLOAT] });
+    await compare({ opset: 13, op: 'Cast', inputs: { X: ints([2, 5], -9, 9) }, attributes: { to: INT32 } as never, types: [INT32] });
+    await compare({ opset: 9, op: 'Cast', inputs: { X: floats([3]) }, attributes: { to: 11 } as never, types: [11] });
+  });
+
   it('Dropout at inference: the input, and a mask of ones', async () => {
     await compare({ opset: 13, op: 'Dropout', inputs: { data: X() }, outputs: ['out', 'mask'], types: [FLOAT, BOOL] });
     await compare({ opset: 12, op: 'Dropout', inputs: { data: X(), ratio: floats([], 0.1, 0.5) } });

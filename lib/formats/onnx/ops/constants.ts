@@ -2,6 +2,7 @@
 import { checkDim, elementCount } from '../../checked';
 import type { Attributes } from '../attributes';
 import { operator, required, type Operator } from '../op';
+import { integerRange } from '../integer-math';
 import { valueFromTensorProto } from '../tensor-proto';
 import {
   BOOL, floatValue, integersOf, intValue, isFloatType, isSupportedType, typeName, type Value,
@@ -69,21 +70,35 @@ export const Dropout: Operator = operator([1, 3], [1, 2], ({ attributes, label, 
   };
 });
 
-function castInteger(x: number, to: number): number {
+const FLOAT16 = 10;
+const BFLOAT16 = 16;
+
+/** Truncated toward zero (BOOL: nonzero, NaN included, is true); a value the type cannot hold is refused. */
+function castInteger(x: number, to: number, label: string): number {
   if (to === BOOL) return x !== 0 ? 1 : 0;
-  return Number.isFinite(x) ? Math.trunc(x) : 0;
+  const value = Math.trunc(x);
+  const [min, max] = integerRange(to);
+  if (!(value >= min && value <= max)) throw new RangeError(`${label}: ${x} cannot be cast to ${typeName(to)} (${min}..${max} here)`);
+  return value;
 }
 
+/**
+ * Cast. Every float type is held as float32, so a cast between float types keeps the values; a cast
+ * to FLOAT16 or BFLOAT16 would have to round them to fewer bits, which the interpreter does not do, so
+ * it is refused rather than ignored.
+ */
 export const Cast: Operator = operator([1, 1], [1, 1], ({ attributes, label }) => {
   attributes.allowOnly(['to', 'saturate']);
   const to = attributes.int('to');
   if (to === undefined || !isSupportedType(to)) {
     throw new TypeError(`${label}: attribute 'to' must name a numeric type, got ${to === undefined ? 'nothing' : typeName(to)}`);
   }
+  if (to === FLOAT16 || to === BFLOAT16) throw new TypeError(`${label}: Cast to ${typeName(to)} is not supported: tensors are computed in float32, and the rounding to ${typeName(to)} would be lost`);
   return (inputs, budget) => {
     const x = required(inputs, 0);
+    if (isFloatType(to) && isFloatType(x.dtype)) return [x];
     budget.charge(x.data.length, label);
-    if (isFloatType(to)) return [floatValue(x.shape, Float32Array.from(x.data))];
-    return [{ dtype: to, shape: x.shape, data: Float64Array.from(x.data, (v) => castInteger(v, to)) }];
+    if (isFloatType(to)) return [floatValue(x.shape, new Float32Array(x.data))];
+    return [{ dtype: to, shape: x.shape, data: Float64Array.from(x.data, (v) => castInteger(v, to, label)) }];
   };
 });
