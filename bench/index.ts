@@ -17,7 +17,7 @@ import { type Timing, timeCall, timeInRounds } from './timing';
 import { createTypescriptEngine } from './typescript-engine';
 import { createVanillaEngine } from './vanilla-engine';
 import { measureServing } from './serving';
-import { benchWholeModel } from './whole-model';
+import { benchWholeModel, WHOLE_MODEL_NAME } from './whole-model';
 import { createWorkload, type Workload } from './workload';
 
 export type { BenchReport, ConfigResult, EngineName, EngineResult } from './report';
@@ -30,7 +30,7 @@ export interface BenchOptions {
   json?: boolean;
   /** Threads for vanilla-rnn, onnxruntime and the sgemm; default: the machine's available parallelism. */
   threads?: number;
-  /** Config names to run; default all. */
+  /** Config names (and 'char_rnn_onnx', the whole-model row) to run; default all. */
   only?: string[];
   /** Where the report goes, line by line; default console.log. */
   print?: (line: string) => void;
@@ -164,8 +164,15 @@ function printReport(report: BenchReport, options: BenchOptions): void {
   else for (const line of formatMarkdown(report)) print(line);
 }
 
+/** --only may name configs and whole models; without --only every one runs. */
+function selection(only: string[] | undefined): { configs: BenchConfig[]; wholeModels: boolean } {
+  if (!only) return { configs: selectConfigs(undefined), wholeModels: true };
+  const configNames = only.filter((name) => name !== WHOLE_MODEL_NAME);
+  return { configs: configNames.length > 0 ? selectConfigs(configNames) : [], wholeModels: configNames.length < only.length };
+}
+
 export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
-  const configs = selectConfigs(options.only);
+  const { configs, wholeModels: withWholeModels } = selection(options.only);
   const threads = resolveThreads(options.threads);
   const ort = loadOnnxruntime();
   const notes: string[] = [];
@@ -181,7 +188,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     context.peak = await measurePeak(context);
     const results: ConfigResult[] = [];
     for (const config of configs) results.push(await benchConfig(config, context));
-    const wholeModels = options.only ? undefined : [await measureWholeModel(context)];
+    const wholeModels = withWholeModels ? [await measureWholeModel(context)] : undefined;
     const report: BenchReport = {
       machine: describeMachine(ort ? onnxruntimeVersion(ort) : null), threads,
       vanillaThreads: threadControl ? threadControl.getNumThreads() : null, kernelPath: vanillaKernelPath(),

@@ -12,7 +12,7 @@ const program = new Command('bench')
   .option('--quick', 'short measurements: only checks that every config runs')
   .option('--json', 'print the report as JSON')
   .option('--threads <n>', 'threads for every engine (default: all cores)', positiveInteger)
-  .option('--only <names...>', 'run only these configs')
+  .option('--only <names...>', 'run only these configs (char_rnn_onnx: the whole-model row)')
   .action(async (options: { quick?: boolean; json?: boolean; threads?: number; only?: string[] }) => {
     await runBench({ ...options, progress: (message) => process.stderr.write(`${message}\n`) });
   });

@@ -40,7 +40,7 @@ export interface BenchReport {
   quick: boolean;
   peak: SgemmPeak | null;
   configs: ConfigResult[];
-  /** Models as users export them, file to output (not with --only). */
+  /** Models as users export them, file to output (with --only, when it names char_rnn_onnx). */
   wholeModels?: WholeModelResult[];
   notes: string[];
   serving?: ServingReport;

@@ -23,6 +23,9 @@ export interface WholeModelResult {
   agreement: Agreement | null;
 }
 
+/** How --only names the whole-model row. */
+export const WHOLE_MODEL_NAME = 'char_rnn_onnx';
+
 const CHAR_RNN = { name: 'char-RNN', file: 'char-rnn.onnx', vocabulary: 64, hiddenSize: 256, steps: 100, batch: 32 };
 
 /** bench/models, from the sources (bench/) or the compiled bench (bench/dist/bench/). */
