@@ -153,6 +153,30 @@ const constantOfShape: Rule = (_, [dims]) => {
   return [dims.batchAt.length === 0 ? { kind: 'fixed' } : batched(dims.batchAt[0], dims.length)];
 };
 
+/**
+ * Expand to a constant shape leaves the batch alone where that shape has 1 (or nothing) there; to a
+ * computed shape whose one batch-sized entry lands on the batch axis, or on an axis of size 1 of a fixed
+ * value (a learned initial state expanded to the batch, h0.expand(-1, B, -1)), it puts the batch there.
+ */
+const expand: Rule = (_, [x, target], constants) => {
+  if (isBatched(x) && target?.kind === 'fixed') {
+    const dims = constantIntegers(constants[1]);
+    if (!dims) return null;
+    const rank = Math.max(x.rank, dims.length);
+    const axis = x.axis + rank - x.rank;
+    const at = axis - (rank - dims.length);
+    return at < 0 || dims[at] === 1 ? [batched(axis, rank)] : null;
+  }
+  if (target?.kind !== 'sizes' || target.length === null || target.batchAt.length !== 1) return null;
+  const rank = Math.max(target.length, isBatched(x) ? x.rank : constants[0]?.shape.length ?? Infinity);
+  const axis = target.batchAt[0] + rank - target.length;
+  if (isBatched(x)) return x.axis + rank - x.rank === axis ? [batched(axis, rank)] : null;
+  const shape = x?.kind === 'fixed' ? constants[0]?.shape : undefined;
+  if (!shape || rank === Infinity) return null;
+  const at = axis - (rank - shape.length);
+  return at < 0 || shape[at] === 1 ? [batched(axis, rank)] : null;
+};
+
 /** X [T, B, D] (layout 0) or [B, T, D] (1); sequence_lens [B]; initial_h [nd, B, H] or [B, nd, H]; W, R and B fixed. */
 const rnn: Rule = (node, inputs) => {
   const timeMajor = node.attributes.int('layout', 0) === 0;
@@ -167,7 +191,7 @@ const rnn: Rule = (node, inputs) => {
 };
 
 const RULES: ReadonlyMap<string, Rule> = new Map([
-  ['Cast', passThrough], ['Concat', concat], ['ConstantOfShape', constantOfShape], ['Gather', gather],
+  ['Cast', passThrough], ['Concat', concat], ['ConstantOfShape', constantOfShape], ['Expand', expand], ['Gather', gather],
   ['Identity', passThrough], ['Reshape', reshape], ['RNN', rnn], ['Shape', shape], ['Slice', slice],
   ['Squeeze', squeeze], ['Transpose', transpose], ['Unsqueeze', unsqueeze], ...LAYER_RULES,
 ]);
