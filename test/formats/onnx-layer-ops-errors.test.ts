@@ -148,6 +148,11 @@ describe('ONNX layer operators: inputs refused when a call feeds them', () => {
     await refusedAtRun(whereShapes, 'Where', { a: [1, 0, 1], b: f([2]), c: f([2]) }, /shapes \[3\] and \[2\] and \[2\] do not broadcast/, RangeError);
   });
 
+  it('Concat of two types', async () => {
+    const concat = graph('Concat', { axis: 0 }, { inputs: ['a', 'b'], types: [INT64, 6] });
+    await refusedAtRun(concat, 'Concat', { a: i64([1], [1]), b: { data: Int32Array.of(2), shape: [1] } }, /cannot concatenate INT32 \[1\] with INT64 \[1\] on axis 0/, RangeError);
+  });
+
   it('Gather, Flatten, Dropout', async () => {
     await refusedAtRun(graph('Gather', {}, { inputs: ['a', 'b'] }), 'Gather', { a: f([4, 2]), b: f([1]) }, /indices must be integers, got FLOAT/, TypeError);
     await refusedAtRun(graph('Gather', {}, { inputs: ['a', 'b'], types: [FLOAT, INT64] }), 'Gather', { a: f([4, 2]), b: i64([2], [1, -5]) }, /index -5 is out of range for axis 0 of size 4/, RangeError);

@@ -135,7 +135,7 @@ export const Concat: Operator = operator([1, Infinity], [1, 1], ({ attributes, l
     const axis = normalizeAxis(axisAttribute, first.shape.length, label);
     for (const part of parts) {
       const sameRest = part.shape.length === first.shape.length && part.shape.every((d, i) => i === axis || d === first.shape[i]);
-      if (!sameRest || isFloatType(part.dtype) !== isFloatType(first.dtype)) {
+      if (!sameRest || part.dtype !== first.dtype) {
         throw new RangeError(`${label}: cannot concatenate ${typeName(part.dtype)} ${fmt(part.shape)} with ${typeName(first.dtype)} ${fmt(first.shape)} on axis ${axis}`);
       }
     }
