@@ -34,7 +34,7 @@ function around(shape: readonly number[], from: number, to: number) {
   return { outer: sizeOf(shape.slice(0, from)), axisSize: sizeOf(shape.slice(from, to)), inner: sizeOf(shape.slice(to)) };
 }
 
-/** Reduces the runs from the last to the first, keeping reduced axes as 1 until the end. */
+/** Reduces the runs from the last to the first, keeping reduced axes as 1 until the end; no axes (a scalar) is x. */
 function reduceFloats(op: ReduceOp, x: Value, axes: number[], budget: ElementBudget, label: string): Value {
   let shape = x.shape.slice();
   let data = x.data as Float32Array;
@@ -46,13 +46,7 @@ function reduceFloats(op: ReduceOp, x: Value, axes: number[], budget: ElementBud
     data = output;
     shape = shape.map((d, i) => (i >= from && i < to ? 1 : d));
   }
-  return floatValue(shape, data === x.data ? copyOf(data, budget, label) : data);
-}
-
-function copyOf(data: Float32Array, budget: ElementBudget, label: string): Float32Array {
-  const copy = newFloats(budget, data.length, label);
-  copy.set(data);
-  return copy;
+  return floatValue(shape, data);
 }
 
 function reduceIntegers(op: ReduceOp, x: Value, axes: number[], budget: ElementBudget, label: string): Value {
