@@ -53,8 +53,9 @@
         "native/kernel/step_portable.cc",
         "native/kernel/step_avx2.cc",
         "native/kernel/step_avx512.cc",
+        "native/kernel/step_neon.cc",
         "native/kernel/kernel_path.cc",
-        "native/kernel/thread_pool.cc",
+        "native/kernel/compute_threads.cc",
         "native/kernel/forward_pass.cc",
         "native/kernel/recurrence.cc",
         "native/kernel/rnn_model.cc",
@@ -77,13 +78,6 @@
         "native/binding/ops_strided_binding.cc",
         "native/binding/strided_args.cc",
         "native/binding/addon.cc"
-      ]
-    },
-    {
-      "target_name": "bench_probes",
-      "sources": [
-        "native/binding/bench_probes.cc",
-        "native/binding/js_args.cc"
       ]
     }
   ]

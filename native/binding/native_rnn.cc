@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "../kernel/step_kernel.h"
-#include "../kernel/thread_pool.h"
+#include "../kernel/compute_threads.h"
 #include "addon_data.h"
 #include "enum_names.h"
 #include "forward_async.h"

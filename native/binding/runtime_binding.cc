@@ -6,7 +6,7 @@
 #include <mutex>
 #include <string>
 
-#include "../kernel/thread_pool.h"
+#include "../kernel/compute_threads.h"
 #include "addon_data.h"
 #include "js_args.h"
 
