@@ -158,7 +158,11 @@ describe('ONNX layer operators: inputs refused when a call feeds them', () => {
     await refusedAtRun(graph('Gather', {}, { inputs: ['a', 'b'], types: [FLOAT, INT64] }), 'Gather', { a: f([4, 2]), b: i64([2], [1, -5]) }, /index -5 is out of range for axis 0 of size 4/, RangeError);
     await refusedAtRun(graph('Flatten', { axis: 4 }), 'Flatten', { a: f([2, 3, 4]) }, /axis 4 is out of range for rank 3/, RangeError);
     const training = graph('Dropout', {}, { opset: 13, inputs: ['a', '', 'c'], types: [FLOAT, FLOAT, BOOL] });
-    await refusedAtRun(training, 'Dropout', { a: f([2]), c: [1] }, /training_mode is true: random dropout \(training\) is not supported, only inference/);
+    await refusedAtRun(training, 'Dropout', { a: f([2]), c: [1] }, /training_mode is true with ratio 0.5: random dropout \(training\) is not supported, only inference/);
+    const withRatio = graph('Dropout', {}, { opset: 13, inputs: ['a', 'b', 'c'], types: [FLOAT, FLOAT, BOOL] });
+    await refusedAtRun(withRatio, 'Dropout', { a: f([2]), b: f([], 0.2), c: [1] }, /training_mode is true with ratio 0.2/);
+    await refusedAtRun(withRatio, 'Dropout', { a: f([2]), b: f([2]), c: [0] }, /input 'ratio' must be a float scalar, got FLOAT of 2 elements/, TypeError);
+    expect((await loadModel(withRatio)).runSync({ a: f([2], 3), b: f([], 0), c: [1] } as never).Y.data).toEqual(Float32Array.of(3, 3)); // ratio 0: the identity
     await refusedAtRun(training, 'Dropout', { a: f([2]), c: [1, 0] }, /input 'training_mode' must be a BOOL scalar, got BOOL of 2 elements/, TypeError);
   });
 

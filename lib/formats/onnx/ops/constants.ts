@@ -51,19 +51,26 @@ export const Identity: Operator = operator([1, 1], [1, 1], ({ attributes }) => {
   return (inputs) => [required(inputs, 0)];
 });
 
+/** A scalar input's one value (Dropout's ratio and training_mode), or a TypeError naming it. */
+function scalarOf(value: Value, name: string, float: boolean, label: string): number {
+  if (value.data.length !== 1 || isFloatType(value.dtype) !== float) {
+    throw new TypeError(`${label}: input '${name}' must be a ${float ? 'float' : 'BOOL'} scalar, got ${typeName(value.dtype)} of ${value.data.length} elements`);
+  }
+  return value.data[0];
+}
+
 /**
  * Dropout at inference is the identity, with a mask of ones when one is asked for. A graph that
- * turns training_mode on (opset 12+) asks for random dropout, which is refused rather than ignored.
+ * turns training_mode on (opset 12+) asks for random dropout, which is refused rather than ignored,
+ * unless its ratio is 0 (the identity again, as the specification says).
  */
 export const Dropout: Operator = operator([1, 3], [1, 2], ({ attributes, label, produces }) => {
   attributes.allowOnly(['ratio', 'seed']);
   return (inputs, budget) => {
     const x = required(inputs, 0);
-    const training = inputs[2];
-    if (training && (training.data.length !== 1 || isFloatType(training.dtype))) {
-      throw new TypeError(`${label}: input 'training_mode' must be a BOOL scalar, got ${typeName(training.dtype)} of ${training.data.length} elements`);
-    }
-    if (training && training.data[0] !== 0) throw new Error(`${label}: training_mode is true: random dropout (training) is not supported, only inference`);
+    const training = inputs[2] ? scalarOf(inputs[2], 'training_mode', false, label) !== 0 : false;
+    const ratio = inputs[1] ? scalarOf(inputs[1], 'ratio', true, label) : 0.5;
+    if (training && ratio !== 0) throw new Error(`${label}: training_mode is true with ratio ${ratio}: random dropout (training) is not supported, only inference`);
     if (!produces[1]) return [x];
     budget.charge(x.data.length, label);
     return [x, { dtype: BOOL, shape: x.shape.slice(), data: new Float64Array(x.data.length).fill(1) }];
