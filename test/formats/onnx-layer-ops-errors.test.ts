@@ -148,6 +148,14 @@ describe('ONNX layer operators: inputs refused when a call feeds them', () => {
     await refusedAtRun(whereShapes, 'Where', { a: [1, 0, 1], b: f([2]), c: f([2]) }, /shapes \[3\] and \[2\] and \[2\] do not broadcast/, RangeError);
   });
 
+  it('integer and boolean feeds hold only what their type holds', async () => {
+    const model = await loadModel(graph('Not', {}, { types: [BOOL] }));
+    expect(() => model.runSync({ a: [1, 2] })).toThrow(/input 'a': element 1 is 2, outside what BOOL holds \(0\.\.1 here\)/);
+    const int32 = await loadModel(graph('Neg', {}, { types: [6] }));
+    expect(() => int32.runSync({ a: { data: BigInt64Array.of(2n ** 31n), shape: [1] } } as never)).toThrow(/input 'a': element 0 is 2147483648, outside what INT32 holds/);
+    expect(() => int32.runSync({ a: { data: BigInt64Array.of(2n ** 60n), shape: [1] } } as never)).toThrow(RangeError);
+  });
+
   it('Concat of two types', async () => {
     const concat = graph('Concat', { axis: 0 }, { inputs: ['a', 'b'], types: [INT64, 6] });
     await refusedAtRun(concat, 'Concat', { a: i64([1], [1]), b: { data: Int32Array.of(2), shape: [1] } }, /cannot concatenate INT32 \[1\] with INT64 \[1\] on axis 0/, RangeError);
