@@ -30,7 +30,7 @@ describe.each(supportedKernelPaths())('kernel path %s', (path) => {
 describe('the portable path exists everywhere', () => {
   it('is listed and refuses unknown names', () => {
     expect(supportedKernelPaths()).toContain('portable');
-    expect(() => setKernelPath('sse9' as never)).toThrow("path: expected 'auto', 'avx512', 'avx2' or 'portable', got 'sse9'");
+    expect(() => setKernelPath('sse9' as never)).toThrow("path: expected 'auto', 'avx512', 'avx2', 'neon' or 'portable', got 'sse9'");
   });
 });
 

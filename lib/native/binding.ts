@@ -7,7 +7,8 @@
 import { loadAddon } from './load';
 import type { OpsAddon } from './ops-binding';
 
-export type KernelPath = 'avx512' | 'avx2' | 'portable';
+/** The step kernel's instruction-set paths: x86-64 SIMD, arm64 NEON, and plain C++ everywhere. */
+export type KernelPath = 'avx512' | 'avx2' | 'neon' | 'portable';
 export type Direction = 'forward' | 'reverse' | 'bidirectional';
 
 /** The kernel's activations: the ONNX RNN set, plus Keras' selu. */

@@ -51,12 +51,13 @@ export function rowMajorStrides(shape: readonly number[]): number[] {
  * elements of each position: a matrix's size for the batch axes of MatMul).
  */
 export function broadcastStrides(shape: readonly number[], outShape: readonly number[], scale = 1): number[] {
-  const own = rowMajorStrides(shape);
-  const offset = outShape.length - shape.length;
-  return outShape.map((_, axis) => {
-    const i = axis - offset;
-    return i < 0 || shape[i] === 1 ? 0 : own[i] * scale;
-  });
+  const strides = new Array<number>(outShape.length).fill(0);
+  let stride = scale;
+  for (let i = shape.length - 1, axis = outShape.length - 1; i >= 0; i--, axis--) {
+    if (shape[i] !== 1) strides[axis] = stride;
+    stride *= shape[i];
+  }
+  return strides;
 }
 
 /** x of `shape` seen as [outer, axisSize, inner] around `axis` (negative counts from the end). */

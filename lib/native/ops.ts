@@ -14,7 +14,10 @@
 //   where, matMul, gemm) also throw a RangeError when the shapes do not fit together.
 // - NaN propagates as in numpy and PyTorch: Max/Min and reductions with a NaN give NaN, Relu(NaN)
 //   is NaN, a NaN along a softmax axis makes that slice NaN, argmax takes a NaN as the extreme.
-// - Nothing the caller passed is modified, except `output`.
+//   The one exception is ThresholdedRelu, which maps NaN to 0 as onnxruntime (and the RNN) do.
+// - Nothing the caller passed is modified, except `output`. Each field is read once, here, and the
+//   binding gets a fresh plain object: no getter of the caller's runs between a check and a use.
+// - Calls are synchronous and single-threaded, and allocate no native memory.
 import { formatShape, sizeOf } from '../tensor';
 import { realLength, typedArrayKind, type TypedArray } from '../typed-arrays';
 import { addon } from './binding';

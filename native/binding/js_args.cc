@@ -57,14 +57,15 @@ TypedArrayView TypedArrayOf(const Napi::Value& value, const char* name, std::ini
     for (napi_typedarray_type type : types) known = known || type == view.type;
   }
   if (!known) ThrowType(env, std::string(name) + ": expected " + expected);
+  bool detached = false;
+  if (view.length == 0 && napi_is_detached_arraybuffer(env, view.buffer, &detached) == napi_ok && detached) {
+    ThrowType(env, std::string(name) + ": the ArrayBuffer is detached (transferred)");
+  }
   return view;
 }
 
 void CheckLength(Napi::Env env, const TypedArrayView& view, const char* name, std::size_t expected) {
   if (view.length == expected) return;
-  if (expected > 0 && view.length == 0 && Napi::ArrayBuffer(env, view.buffer).ByteLength() == 0) {
-    ThrowType(env, std::string(name) + ": the ArrayBuffer is detached (transferred) or empty");
-  }
   ThrowRange(env, std::string(name) + ": expected " + std::to_string(expected) + " elements, got " +
                       std::to_string(view.length));
 }
@@ -119,8 +120,17 @@ int IntegerArrayArg(const Napi::Value& value, const char* name, int max_count, i
                         std::to_string(count));
   }
   for (uint32_t i = 0; i < count; ++i) {
-    const std::string entry = std::string(name) + "[" + std::to_string(i) + "]";
-    out[i] = IntegerArg(array.Get(i), entry.c_str(), min, max);
+    const Napi::Value entry = array.Get(i);
+    if (entry.IsNumber()) {
+      const double number = entry.As<Napi::Number>().DoubleValue();
+      if (number >= static_cast<double>(min) && number <= static_cast<double>(max) && std::floor(number) == number) {
+        out[i] = static_cast<int64_t>(number);
+        continue;
+      }
+    }
+    // Only a wrong entry pays for its name, which IntegerArg puts in the error it throws.
+    const std::string entry_name = std::string(name) + "[" + std::to_string(i) + "]";
+    out[i] = IntegerArg(entry, entry_name.c_str(), min, max);
   }
   return static_cast<int>(count);
 }

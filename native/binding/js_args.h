@@ -21,11 +21,11 @@ struct TypedArrayView {
 };
 
 // The typed array argument `name`, of one of `types` (`expected` names them for the message, as in
-// "a Uint8Array or a Float32Array"), of any length.
+// "a Uint8Array or a Float32Array"), of any length; a TypeError when its buffer is detached.
 TypedArrayView TypedArrayOf(const Napi::Value& value, const char* name, std::initializer_list<napi_typedarray_type> types,
                             const char* expected);
 
-// A RangeError unless `view` holds exactly `expected` elements (a TypeError when its buffer was detached).
+// A RangeError unless `view` holds exactly `expected` elements.
 void CheckLength(Napi::Env env, const TypedArrayView& view, const char* name, std::size_t expected);
 
 // The Float32Array argument `name`, which must hold exactly `expected` elements.

@@ -13,20 +13,11 @@
 #include "../kernel/step_kernel.h"
 #include "../kernel/compute_threads.h"
 #include "../kernel/spin_barrier.h"
+#include "check.h"
 
 namespace {
 
-int passed = 0;
-int failed = 0;
-
-void Check(bool ok, const char* what) {
-  if (ok) {
-    ++passed;
-  } else {
-    ++failed;
-    std::printf("FAIL: %s\n", what);
-  }
-}
+using vrnn_test::Check;
 
 int64_t UlpDistance(float a, float b) {
   int32_t ia, ib;
@@ -227,6 +218,5 @@ int main() {
   TestSchedulesAgreeAcrossThreads();
   std::printf("barrier and budget\n");
   TestBarrierAndBudget();
-  std::printf("%d passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return vrnn_test::Report();
 }

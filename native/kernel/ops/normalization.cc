@@ -32,9 +32,10 @@ void LayerNorm(const LayerNormArgs& a) {
     const float* x = a.x + r * a.cols;
     float* out = a.out + r * a.cols;
     const Moments m = RowMoments(x, a.cols);
-    const float mean = static_cast<float>(m.mean);
-    const float inv_std = static_cast<float>(1.0 / std::sqrt(m.variance + static_cast<double>(a.epsilon)));
-    for (std::size_t c = 0; c < a.cols; ++c) out[c] = (x[c] - mean) * inv_std;
+    // In double: the row's mean is no float32, and rounding it would shift every deviation by as
+    // much, which matters when the mean is large against the spread.
+    const double inv_std = 1.0 / std::sqrt(m.variance + static_cast<double>(a.epsilon));
+    for (std::size_t c = 0; c < a.cols; ++c) out[c] = static_cast<float>((x[c] - m.mean) * inv_std);
     if (a.scale != nullptr) {
       for (std::size_t c = 0; c < a.cols; ++c) out[c] *= a.scale[c];
     }

@@ -8,8 +8,13 @@ namespace {
 template <typename Cond>
 void Row(const Cond* c, std::ptrdiff_t sc, const float* x, std::ptrdiff_t sx, const float* y, std::ptrdiff_t sy,
          float* out, std::size_t n) {
-  if (sc == 1 && sx == 1 && sy == 1) {  // the common case gets a loop the compiler vectorizes
-    for (std::size_t i = 0; i < n; ++i) out[i] = c[i] != 0 ? x[i] : y[i];
+  if (sc == 1 && sx == 1 && sy == 1) {
+    // Both loads unconditional, so that the select vectorizes (a load under the condition would not).
+    for (std::size_t i = 0; i < n; ++i) {
+      const float picked = x[i];
+      const float other = y[i];
+      out[i] = c[i] != 0 ? picked : other;
+    }
     return;
   }
   for (std::size_t i = 0; i < n; ++i) {
