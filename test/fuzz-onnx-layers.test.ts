@@ -11,7 +11,7 @@
 // Environment: VANILLA_RNN_FUZZ_SEED (default 20261123), VANILLA_RNN_FUZZ_ONNX_LAYERS (cases, default 400).
 import * as protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { concatAlong, sliceAlong } from '../lib/batch-run/slices';
+import { concatAlong, sliceAlong } from './support/slices';
 import { schemaPath } from '../lib/formats/onnx/proto';
 import { loadModel, type Model, type Tensor } from '../lib/index';
 import { isClose, mulberry32 } from './support/fixtures';

@@ -2,7 +2,7 @@
 // output S [T, B, 3] feeds the layer under test. Where the rule finds the batch axes, the model run on
 // two parts of the batch must give the whole run's outputs; where it cannot be sure, batchAxes is null.
 import { describe, expect, it } from 'vitest';
-import { concatAlong, sliceAlong } from '../../lib/batch-run/slices';
+import { concatAlong, sliceAlong } from '../support/slices';
 import { loadModel } from '../../lib/model';
 import { expectClose, mulberry32, randomFloat32 } from '../support/fixtures';
 import { FLOAT, INT64, modelBytes, node, tensor, valueInfo } from './helpers/onnx-builder';

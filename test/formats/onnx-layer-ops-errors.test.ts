@@ -174,6 +174,20 @@ describe('ONNX layer operators: inputs refused when a call feeds them', () => {
     await refusedAtRun(training, 'Dropout', { a: f([2]), c: [1, 0] }, /input 'training_mode' must be a BOOL scalar, got BOOL of 2 elements/, TypeError);
   });
 
+  it('refusals carry the codes of lib/errors: a file that breaks the specification, a feature not run', async () => {
+    const code = (bytes: Uint8Array) => loadModel(bytes).then(() => 'loaded', (e: { code?: string }) => e.code);
+    await expect(code(graph('LSTM', {}, { inputs: ['a', 'b', 'c'] }))).resolves.toBe('ERR_UNSUPPORTED');
+    await expect(code(graph('Cast', { to: 10 }))).resolves.toBe('ERR_UNSUPPORTED');
+    await expect(code(graph('BatchNormalization', { training_mode: 1 }, { inputs: ['a', 'b', 'c', 'd', 'e'] }))).resolves.toBe('ERR_UNSUPPORTED');
+    await expect(code(graph('Gemm', { transA: 2 }, { inputs: ['a', 'b'] }))).resolves.toBe('ERR_MALFORMED_FILE');
+    await expect(code(graph('Softmax', { dim: 1 }))).resolves.toBe('ERR_MALFORMED_FILE');
+    await expect(code(graph('LeakyRelu', { alpha: 1 }))).resolves.toBe('ERR_MALFORMED_FILE');
+    await expect(code(graph('ReduceMean', {}, { opset: 17, inputs: ['a', 'b'], types: [FLOAT, INT64] }))).resolves.toBe('ERR_MALFORMED_FILE');
+    await expect(code(graph('Add', {}, { inputs: ['a'] }))).resolves.toBe('ERR_MALFORMED_FILE'); // one input of two
+    const training = await loadModel(graph('Dropout', {}, { opset: 13, inputs: ['a', '', 'c'], types: [FLOAT, FLOAT, BOOL] }));
+    expect(() => training.runSync({ a: f([2]), c: [1] } as never)).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED' }));
+  });
+
   it('an operator outside the set is refused while loading, naming the node and listing the set', async () => {
     await expect(loadModel(graph('LSTM', {}, { inputs: ['a', 'b', 'c'] }))).rejects.toThrow(/unsupported operator LSTM \(node 0 "n"\); supported: Abs, Add, And, ArgMax, ArgMin, BatchNormalization, Cast/);
     const initializer = modelBytes({

@@ -2,7 +2,7 @@
 // torch.onnx.export at opsets 9, 11, 14 and 17: one loadModel call runs each, giving PyTorch's
 // outputs within the fixtures' tolerance, synchronously and not, for the whole batch and for part of it.
 import { describe, expect, it } from 'vitest';
-import { sliceAlong } from '../../lib/batch-run/slices';
+import { sliceAlong } from '../support/slices';
 import { loadModel, type Tensor } from '../../lib/index';
 import { expectClose } from '../support/fixtures';
 import { expectedOf, inputsOf, TORCH_ONNX_CASES, TORCH_ONNX_MODELS } from '../support/torch-onnx';

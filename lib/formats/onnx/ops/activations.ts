@@ -1,6 +1,7 @@
 // Elementwise functions of one tensor: the activations people put after a layer and the math the
 // exporter writes for others (GELU as Erf, LayerNorm's Sqrt and Reciprocal), computed natively.
 // Defaults are the ONNX specification's (float32 values, as attributes are float32 in the file).
+import { MalformedFileError } from '../../../errors';
 import { unary, type UnaryOp } from '../../../native/ops';
 import type { Attributes } from '../attributes';
 import type { ElementBudget } from '../budget';
@@ -82,7 +83,7 @@ export const Gelu: Operator = {
   compile(context) {
     const approximate = context.attributes.string('approximate') ?? 'none';
     if (approximate !== 'none' && approximate !== 'tanh') {
-      throw new RangeError(`${context.label}: attribute 'approximate' must be 'none' or 'tanh', got '${approximate}'`);
+      throw new MalformedFileError(`${context.label}: attribute 'approximate' must be 'none' or 'tanh', got '${approximate}'`);
     }
     return elementwise({ op: approximate === 'tanh' ? 'GeluTanh' : 'Gelu', attributes: ['approximate'] }).compile(context);
   },
@@ -110,7 +111,7 @@ export const Clip: Operator = operator([1, 3], [1, 1], (context: NodeContext) =>
   const { attributes, label } = context;
   const legacy = context.opset < 11;
   attributes.allowOnly(legacy ? ['min', 'max'] : []);
-  if (legacy && (context.present[1] || context.present[2])) throw new Error(`${label}: Clip takes min and max as attributes before opset 11, not as inputs`);
+  if (legacy && (context.present[1] || context.present[2])) throw new MalformedFileError(`${label}: Clip takes min and max as attributes before opset 11, not as inputs`, { base: 'Error' });
   return (inputs, budget) => {
     const x = required(inputs, 0);
     const low = legacy ? attributes.float('min') ?? -FLT_MAX : boundOf(inputs, 1, 'min', x, label) ?? -Infinity;

@@ -1,4 +1,5 @@
 // Constant, ConstantOfShape, Identity and Cast.
+import { MalformedFileError, UnsupportedError } from '../../../errors';
 import { checkDim, elementCount } from '../../checked';
 import type { Attributes } from '../attributes';
 import { operator, required, type Operator } from '../op';
@@ -13,7 +14,7 @@ const CONSTANT_ATTRIBUTES = ['value', 'value_float', 'value_floats', 'value_int'
 export const Constant: Operator = operator([0, 0], [1, 1], ({ attributes, label }) => {
   const given = attributes.names();
   if (given.length !== 1 || !CONSTANT_ATTRIBUTES.includes(given[0])) {
-    throw new Error(`${label}: expected exactly one of the attributes ${CONSTANT_ATTRIBUTES.join(', ')}, got ${given.join(', ') || 'none'}`);
+    throw new MalformedFileError(`${label}: expected exactly one of the attributes ${CONSTANT_ATTRIBUTES.join(', ')}, got ${given.join(', ') || 'none'}`, { base: 'Error' });
   }
   const value = constantValue(given[0], attributes, label);
   return (_, budget) => {
@@ -29,7 +30,7 @@ function constantValue(name: string, attributes: Attributes, label: string): Val
     case 'value_floats': { const f = attributes.floats(name)!; return floatValue([f.length], Float32Array.from(f)); }
     case 'value_int': return intValue([], [attributes.int(name)!]);
     case 'value_ints': { const i = attributes.ints(name)!; return intValue([i.length], i); }
-    default: throw new Error(`${label}: Constant with attribute '${name}' is not supported (numeric dense tensors only)`);
+    default: throw new UnsupportedError(`${label}: Constant with attribute '${name}' is not supported (numeric dense tensors only)`, { base: 'Error' });
   }
 }
 
@@ -37,7 +38,7 @@ export const ConstantOfShape: Operator = operator([1, 1], [1, 1], ({ attributes,
   attributes.allowOnly(['value']);
   const given = attributes.tensor('value');
   const fill = given ? valueFromTensorProto(given, `${label} attribute 'value'`) : floatValue([1], new Float32Array(1));
-  if (fill.data.length !== 1) throw new RangeError(`${label}: attribute 'value' must hold one element, got ${fill.data.length}`);
+  if (fill.data.length !== 1) throw new MalformedFileError(`${label}: attribute 'value' must hold one element, got ${fill.data.length}`);
   return (inputs, budget) => {
     const dims = integersOf(required(inputs, 0), `${label} input 'input'`);
     const shape = dims.map((d, i) => checkDim(d, `${label} shape[${i}]`));
@@ -70,7 +71,7 @@ export const Dropout: Operator = operator([1, 3], [1, 2], ({ attributes, label, 
     const x = required(inputs, 0);
     const training = inputs[2] ? scalarOf(inputs[2], 'training_mode', false, label) !== 0 : false;
     const ratio = inputs[1] ? scalarOf(inputs[1], 'ratio', true, label) : 0.5;
-    if (training && ratio !== 0) throw new Error(`${label}: training_mode is true with ratio ${ratio}: random dropout (training) is not supported, only inference`);
+    if (training && ratio !== 0) throw new UnsupportedError(`${label}: training_mode is true with ratio ${ratio}: random dropout (training) is not supported, only inference`, { base: 'Error' });
     if (!produces[1]) return [x];
     budget.charge(x.data.length, label);
     return [x, { dtype: BOOL, shape: x.shape.slice(), data: new Float64Array(x.data.length).fill(1) }];
@@ -98,9 +99,9 @@ export const Cast: Operator = operator([1, 1], [1, 1], ({ attributes, label }) =
   attributes.allowOnly(['to', 'saturate']);
   const to = attributes.int('to');
   if (to === undefined || !isSupportedType(to)) {
-    throw new TypeError(`${label}: attribute 'to' must name a numeric type, got ${to === undefined ? 'nothing' : typeName(to)}`);
+    throw new UnsupportedError(`${label}: attribute 'to' must name a numeric type, got ${to === undefined ? 'nothing' : typeName(to)}`, { base: 'TypeError' });
   }
-  if (to === FLOAT16 || to === BFLOAT16) throw new TypeError(`${label}: Cast to ${typeName(to)} is not supported: tensors are computed in float32, and the rounding to ${typeName(to)} would be lost`);
+  if (to === FLOAT16 || to === BFLOAT16) throw new UnsupportedError(`${label}: Cast to ${typeName(to)} is not supported: tensors are computed in float32, and the rounding to ${typeName(to)} would be lost`, { base: 'TypeError' });
   return (inputs, budget) => {
     const x = required(inputs, 0);
     if (isFloatType(to) && isFloatType(x.dtype)) return [x];

@@ -1,5 +1,6 @@
 // MatMul and Gemm, what nn.Linear becomes (MatMul + Add for a sequence, Gemm for a batch of rows),
 // through the addon's sgemm. Integer products are not supported: models multiply floats.
+import { MalformedFileError } from '../../../errors';
 import { broadcastShapes, gemm, matMul } from '../../../native/ops';
 import { formatShape, sizeOf } from '../../../tensor';
 import { floatData, native, newFloats } from '../native-call';
@@ -35,7 +36,7 @@ export const Gemm: Operator = operator([2, 3], [1, 1], ({ attributes, label }) =
   const beta = attributes.float('beta') ?? 1;
   const [transA, transB] = [attributes.int('transA', 0), attributes.int('transB', 0)];
   for (const [name, value] of [['transA', transA], ['transB', transB]] as const) {
-    if (value !== 0 && value !== 1) throw new RangeError(`${label}: attribute '${name}' must be 0 or 1, got ${value}`);
+    if (value !== 0 && value !== 1) throw new MalformedFileError(`${label}: attribute '${name}' must be 0 or 1, got ${value}`);
   }
   return (inputs, budget) => {
     const [a, b, c] = [required(inputs, 0), required(inputs, 1), inputs[2]];

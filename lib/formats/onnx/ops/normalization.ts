@@ -1,5 +1,6 @@
 // LayerNormalization (opset 17; earlier exports spell it out in ReduceMean, Sub, Pow, Sqrt and Div)
 // and BatchNormalization in its inference form, both natively.
+import { MalformedFileError, UnsupportedError } from '../../../errors';
 import { batchNorm, binary, broadcastShapes, layerNorm, reduce, unary } from '../../../native/ops';
 import { formatShape, sizeOf } from '../../../tensor';
 import type { ElementBudget } from '../budget';
@@ -43,8 +44,8 @@ export const LayerNormalization: Operator = operator([2, 3], [1, 3], ({ attribut
   const axisAttribute = attributes.int('axis', -1);
   const epsilon = attributes.float('epsilon') ?? DEFAULT_EPSILON;
   const stash = attributes.int('stash_type', 1);
-  if (stash !== 1) throw new RangeError(`${label}: attribute 'stash_type' must be 1 (float), got ${stash}`);
-  if (!(epsilon >= 0)) throw new RangeError(`${label}: attribute 'epsilon' must be a non-negative number, got ${epsilon}`);
+  if (stash !== 1) throw new UnsupportedError(`${label}: attribute 'stash_type' must be 1 (float), got ${stash}`);
+  if (!(epsilon >= 0)) throw new MalformedFileError(`${label}: attribute 'epsilon' must be a non-negative number, got ${epsilon}`);
   return (inputs, budget) => {
     const [x, scale, bias] = [required(inputs, 0), required(inputs, 1), inputs[2]];
     const data = floatData(x, label, 'X');
@@ -78,8 +79,8 @@ export const LayerNormalization: Operator = operator([2, 3], [1, 3], ({ attribut
 export const BatchNormalization: Operator = operator([5, 5], [1, 1], ({ attributes, label }) => {
   attributes.allowOnly(['epsilon', 'momentum', 'training_mode', 'spatial']);
   const epsilon = attributes.float('epsilon') ?? DEFAULT_EPSILON;
-  if (attributes.int('training_mode', 0) !== 0) throw new Error(`${label}: training_mode is set; only inference (training_mode 0) is supported`);
-  if (attributes.int('spatial', 1) !== 1) throw new Error(`${label}: spatial 0 (statistics per element, before opset 9) is not supported`);
+  if (attributes.int('training_mode', 0) !== 0) throw new UnsupportedError(`${label}: training_mode is set; only inference (training_mode 0) is supported`, { base: 'Error' });
+  if (attributes.int('spatial', 1) !== 1) throw new UnsupportedError(`${label}: spatial 0 (statistics per element, before opset 9) is not supported`, { base: 'Error' });
   return (inputs, budget) => {
     const x = required(inputs, 0);
     const data = floatData(x, label, 'X');

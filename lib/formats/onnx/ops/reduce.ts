@@ -2,6 +2,7 @@
 // ArgMax/ArgMin. The axes are an attribute until ReduceSum's opset 13 and the others' opset 18, an
 // input from then on; each form is accepted only in the opsets that define it. Floats reduce
 // natively, one run of adjacent axes at a time; integers (lengths from masks) here.
+import { MalformedFileError } from '../../../errors';
 import { argReduce, reduce, type ArgReduceOp, type ReduceOp } from '../../../native/ops';
 import { formatShape, sizeOf } from '../../../tensor';
 import type { ElementBudget } from '../budget';
@@ -81,10 +82,10 @@ function reduceSettings(op: ReduceOp, context: NodeContext): ReduceSettings {
   const { attributes, label, opset } = context;
   const axesFromInput = opset >= AXES_INPUT_SINCE[op];
   attributes.allowOnly(axesFromInput ? ['keepdims', 'noop_with_empty_axes'] : ['axes', 'keepdims']);
-  if (!axesFromInput && context.present[1]) throw new Error(`${label}: Reduce${op} takes its axes as an attribute before opset ${AXES_INPUT_SINCE[op]}, not as an input`);
+  if (!axesFromInput && context.present[1]) throw new MalformedFileError(`${label}: Reduce${op} takes its axes as an attribute before opset ${AXES_INPUT_SINCE[op]}, not as an input`, { base: 'Error' });
   const flag = (name: string, fallback: number) => {
     const value = attributes.int(name, fallback);
-    if (value !== 0 && value !== 1) throw new RangeError(`${label}: attribute '${name}' must be 0 or 1, got ${value}`);
+    if (value !== 0 && value !== 1) throw new MalformedFileError(`${label}: attribute '${name}' must be 0 or 1, got ${value}`);
     return value === 1;
   };
   return { keepDims: flag('keepdims', 1), noopWithEmptyAxes: flag('noop_with_empty_axes', 0), axesFromInput, attributeAxes: attributes.ints('axes') };
@@ -126,7 +127,7 @@ function argReduction(op: ArgReduceOp): Operator {
     const keepDims = attributes.int('keepdims', 1);
     const selectLastIndex = attributes.int('select_last_index', 0);
     for (const [name, value] of [['keepdims', keepDims], ['select_last_index', selectLastIndex]] as const) {
-      if (value !== 0 && value !== 1) throw new RangeError(`${label}: attribute '${name}' must be 0 or 1, got ${value}`);
+      if (value !== 0 && value !== 1) throw new MalformedFileError(`${label}: attribute '${name}' must be 0 or 1, got ${value}`);
     }
     return (inputs, budget) => {
       const x = required(inputs, 0);
