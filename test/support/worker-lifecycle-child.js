@@ -1,17 +1,22 @@
 // A child process for test/worker-lifecycle.test.ts, over the compiled package (dist/): a native
-// abort here ends this process, not the test runner.
+// abort or crash here ends this process, not the test runner.
 //
-//   node --expose-gc worker-lifecycle-child.js terminate <call kind> <cycles>
-//     Workers loop over one call kind; each is terminated at a random moment (mostly within 20 ms of
-//     its first call, sometimes later), `cycles` times in all, a few workers at a time.
-//   node --expose-gc worker-lifecycle-child.js worker-exit <cycles>
-//     Workers run every async call kind at once and call process.exit() themselves at a random moment.
-//   node worker-lifecycle-child.js main-exit
-//     The main thread and two workers start async calls of every kind; the main thread calls
-//     process.exit() at a random moment while they are in flight.
+//   node --expose-gc worker-lifecycle-child.js terminate <kinds> <cycles>
+//     Workers run every call kind in <kinds> at once (comma-separated names of CALL_KINDS, or `all`);
+//     each worker is terminated at a random moment, mostly within 20 ms of its first calls, every fifth
+//     cycle up to 130 ms after a call of each of its kinds has succeeded (or the cycle fails); <cycles>
+//     workers in all: 9 warm-up ones one at a time with one kind each (the addon is unloaded between
+//     them), then the rest 3 at a time with every kind.
+//   node --expose-gc worker-lifecycle-child.js worker-exit <kinds> <cycles>
+//     The same, but each worker calls process.exit() itself at the random moment.
+//   node worker-lifecycle-child.js main-exit <kinds>
+//     The main thread and two workers run the kinds; the main thread calls process.exit() at a random
+//     moment while its calls and theirs are in flight.
 //
-// The first two print one line `lifecycle-json: {...}` with the cycles run and RSS figures; main-exit
-// prints `main-exit-json: {...}` with the calls in flight just before it exits.
+// terminate and worker-exit print `lifecycle-json: {...}`: the cycles run, how many workers saw a
+// call of each kind succeed, and RSS after the warm-up cycles and at the end, each after full
+// garbage collections with no worker alive. main-exit prints `main-exit-json: {...}` just before
+// it exits: the main thread's calls started and still in flight.
 'use strict';
 
 const path = require('node:path');
@@ -19,37 +24,72 @@ const { Worker, isMainThread, parentPort, workerData } = require('node:worker_th
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MODELS = path.join(ROOT, 'test', 'fixtures', 'models');
-// Loaded by the threads that call it: in the terminate and worker-exit modes only the workers load
-// the addon, so it is unloaded whenever the last of them ends (as in a pool of workers).
+// Loaded by the threads that make calls: in terminate and worker-exit only the workers load the
+// addon, so it is unloaded whenever the last of them ends, as in a pool of workers.
 const loadLib = () => require(path.join(ROOT, 'dist', 'index.js'));
 
-// The issue's shape: x [200, 4, 64], H = 256 (a few milliseconds of work per call).
+// The issue's shape: x [200, 4, 64], H = 256 (milliseconds of work per call).
 const T = 200;
 const B = 4;
 const D = 64;
 const H = 256;
-const fill = (n, seed) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 0.5);
 const sharedFloats = (n) => new Float32Array(new SharedArrayBuffer(n * 4));
 
-// ---- in a worker: the call kinds -----------------------------------------------------------
+/** The inputs every thread reads: made once per process, shared with the workers without copies. */
+function sharedInputs() {
+  const tensor = (shape, seed) => {
+    const data = sharedFloats(shape.reduce((a, b) => a * b, 1));
+    for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.37 + seed) * 0.5;
+    return { data, shape };
+  };
+  // ONNX and safetensors: torch_1layer_tanh (D = 4, H = 8), long enough for milliseconds of work.
+  return { x: tensor([T, B, D], 1), sequence: tensor([T, D], 2), chunk: tensor([20, B, D], 3),
+    torch: tensor([500, 32, 4], 4), tfjs: tensor([512, 10, 3], 5) };
+}
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const SUCCESS_TIMEOUT_MS = 20_000;
+
+/** Resolves when every kind has succeeded once, or rejects after SUCCESS_TIMEOUT_MS naming the others. */
+function untilEach(kinds, succeeded, allSucceeded) {
+  let timer;
+  const timeout = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no call of ${kinds.filter((k) => !succeeded.has(k)).join(', ')} `
+      + `succeeded within ${SUCCESS_TIMEOUT_MS} ms`)), SUCCESS_TIMEOUT_MS);
+  });
+  return Promise.race([allSucceeded, timeout]).finally(() => clearTimeout(timer));
+}
+
+// ---- the call kinds ------------------------------------------------------------------------
 
 const calls = { started: 0, settled: 0 };
 
-/** `count` loops, each awaiting `call` again as soon as it settles. */
-function lanes(count, call) {
-  return Array.from({ length: count }, async (_, lane) => {
-    for (;;) {
-      calls.started++;
-      try {
-        await call(lane);
-      } finally {
-        calls.settled++;
+/**
+ * `count` loops over `call`, each yielding to the event loop between calls (as a service does
+ * between requests), so that sync and async kinds share one thread. `onFirstSuccess` runs once.
+ */
+function lanes(count, call, onFirstSuccess) {
+  let succeeded = false;
+  for (let lane = 0; lane < count; lane++) {
+    (async () => {
+      for (;;) {
+        calls.started++;
+        try {
+          await call(lane);
+        } finally {
+          calls.settled++;
+        }
+        if (!succeeded) {
+          succeeded = true;
+          onFirstSuccess();
+        }
+        await nextTurn();
       }
-    }
-  });
+    })().catch((error) => setImmediate(() => { throw error; }));
+  }
 }
 
-async function ignoreAbort(promise) {
+async function abortedOrDone(promise) {
   try {
     await promise;
   } catch (error) {
@@ -63,157 +103,176 @@ function abortSoon() {
   return controller.signal;
 }
 
-// Each returns promises that never settle while the worker runs (or runs a sync loop forever).
+// Each starts its lanes: [lane count, one call].
 const CALL_KINDS = {
-  'forwardAsync': ({ rnn, x }) => lanes(3, () => rnn.forwardAsync(x)),
-  // The out buffers belong to the parent thread: they outlive the worker that writes them.
-  'forwardAsync out': ({ rnn, x, outs }) => lanes(3, (lane) => rnn.forwardAsync(x, { out: outs[lane] })),
-  'forwardAsync signal': ({ rnn, x, outs }) => lanes(3, (lane) =>
-    ignoreAbort(rnn.forwardAsync(x, { signal: abortSoon(), out: lane === 0 ? outs[lane] : undefined }))),
-  'model.run onnx': ({ models }) => lanes(3, () => models.onnx.run({ x: models.torchInput })),
-  'model.run safetensors': ({ models }) => lanes(3, () => models.safetensors.run({ x: models.torchInput })),
-  'model.run tfjs': ({ models }) => lanes(1, () => models.tfjs.run({ input: models.tfjsInput })),
-  'batcher.run': ({ rnn }) => {
-    const batcher = loadLib().createBatcher(rnn, { maxBatchSize: 4, maxDelayMs: 1 });
-    const sequence = { data: fill(T * D, 2), shape: [T, D] };
-    return lanes(8, () => batcher.run(sequence, { signal: new AbortController().signal }));
+  'forwardAsync': ({ rnn, inputs }) => [1, () => rnn.forwardAsync(inputs.x)],
+  // The out buffers come from the parent thread: they outlive the worker that writes them.
+  'forwardAsync out': ({ rnn, inputs, outs }) => [1, () => rnn.forwardAsync(inputs.x, { out: outs[0] })],
+  'forwardAsync signal': ({ rnn, inputs, outs }) => [2, (lane) =>
+    abortedOrDone(rnn.forwardAsync(inputs.x, { signal: abortSoon(), out: lane === 0 ? outs[1] : undefined }))],
+  'model.run onnx': ({ models, inputs }) => [1, () => models.onnx.run({ x: inputs.torch })],
+  'model.run safetensors': ({ models, inputs }) => [1, () => models.safetensors.run({ x: inputs.torch })],
+  'model.run tfjs': ({ models, inputs }) => [1, () => models.tfjs.run({ input: inputs.tfjs })],
+  'batcher.run': ({ lib, rnn, inputs }) => {
+    const batcher = lib.createBatcher(rnn, { maxBatchSize: 4, maxDelayMs: 1 });
+    return [3, () => batcher.run(inputs.sequence, { signal: new AbortController().signal })];
   },
-  'stream.push': ({ rnn }) => {
+  'stream.push': ({ rnn, inputs }) => {
     const stream = rnn.createStream({ batchSize: B });
-    const chunk = { data: fill(20 * B * D, 3), shape: [20, B, D] };
-    parentPort.postMessage('started');
-    for (;;) stream.push(chunk);
+    return [1, () => stream.push(inputs.chunk)];
   },
-  'forward': ({ rnn, x }) => {
-    parentPort.postMessage('started');
-    for (;;) rnn.forward(x);
-  },
+  'forward': ({ rnn, inputs }) => [1, () => rnn.forward(inputs.x)],
 };
-const ASYNC_KINDS = ['forwardAsync', 'forwardAsync out', 'forwardAsync signal', 'model.run onnx',
-  'model.run safetensors', 'batcher.run'];
+const ALL_KINDS = Object.keys(CALL_KINDS);
+const ASYNC_KINDS = ALL_KINDS.filter((kind) => !['model.run tfjs', 'stream.push', 'forward'].includes(kind));
 
-async function loadModels(kinds) {
+async function loadModels(lib, kinds) {
   if (!kinds.some((kind) => kind.startsWith('model.run'))) return null;
-  const { loadModel } = loadLib();
   const [onnx, safetensors, tfjs] = await Promise.all([
-    loadModel(path.join(MODELS, 'torch_1layer_tanh.onnx')),
-    loadModel(path.join(MODELS, 'torch_1layer_tanh.safetensors')),
-    loadModel(path.join(MODELS, 'tfjs_rnn_dense')),
+    lib.loadModel(path.join(MODELS, 'torch_1layer_tanh.onnx')),
+    lib.loadModel(path.join(MODELS, 'torch_1layer_tanh.safetensors')),
+    lib.loadModel(path.join(MODELS, 'tfjs_rnn_dense')),
   ]);
-  // Inputs long enough that a call lasts milliseconds, as in a service.
-  return { onnx, safetensors, tfjs, torchInput: { data: fill(2000 * 64 * 4, 4), shape: [2000, 64, 4] },
-    tfjsInput: { data: fill(512 * 10 * 3, 5), shape: [512, 10, 3] } };
+  return { onnx, safetensors, tfjs };
 }
 
-async function callContext(kinds, outs) {
-  const rnn = new (loadLib().RNN)({ inputSize: D, hiddenSize: H, seed: 1 });
-  return { rnn, x: { data: fill(T * B * D, 1), shape: [T, B, D] }, outs, models: await loadModels(kinds) };
-}
-
-async function runWorker({ kinds, outs, exitAfterMs }) {
-  const context = await callContext(kinds, outs);
-  if (exitAfterMs !== undefined) {
-    kinds.forEach((kind) => CALL_KINDS[kind](context));
-    setTimeout(() => process.exit(0), exitAfterMs);
-    parentPort.postMessage('started');
-    return;
+async function startCalls(kinds, inputs, outs, onFirstSuccess) {
+  const lib = loadLib();
+  const context = { lib, rnn: new lib.RNN({ inputSize: D, hiddenSize: H, seed: 1 }), inputs, outs,
+    models: await loadModels(lib, kinds) };
+  for (const kind of kinds) {
+    const [count, call] = CALL_KINDS[kind](context);
+    lanes(count, call, () => onFirstSuccess(kind));
   }
-  const [kind] = kinds;
-  const running = CALL_KINDS[kind](context);
-  // Only async kinds get here: their first calls are queued.
-  parentPort.postMessage('started');
-  await Promise.all(running);
+}
+
+function outBuffers() {
+  return Array.from({ length: 2 }, () => ({ output: sharedFloats(T * B * H), hn: sharedFloats(B * H) }));
+}
+
+// ---- in a worker ---------------------------------------------------------------------------
+
+async function runWorker({ kinds, inputs, outs, exitAt }) {
+  const succeeded = new Set();
+  let allSucceeded;
+  const untilAllSucceeded = new Promise((resolve) => { allSucceeded = resolve; });
+  await startCalls(kinds, inputs, outs, (kind) => {
+    parentPort.postMessage({ succeeded: kind });
+    succeeded.add(kind);
+    if (succeeded.size === kinds.length) allSucceeded();
+  });
+  parentPort.postMessage({ started: true });
+  if (exitAt === undefined) return;
+  if (exitAt.late) await untilEach(kinds, succeeded, untilAllSucceeded);
+  await delay(exitAt.ms);
+  process.exit(0);
 }
 
 // ---- in the child's main thread ------------------------------------------------------------
 
-const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const LATE_EVERY = 5;
 
-/** Mostly within 20 ms of the first call, a fifth of the time up to 150 ms later. */
-function randomMoment() {
-  return Math.random() < 0.8 ? Math.random() * 20 : 20 + Math.random() * 130;
+/**
+ * When a cycle ends its worker: mostly within 20 ms of its first calls (most still queued or
+ * running); every LATE_EVERY-th cycle once a call of every kind has succeeded in it, then up to
+ * 130 ms later (the calls in flight are then at any stage).
+ */
+function randomMoment(cycle) {
+  const late = cycle % LATE_EVERY === LATE_EVERY - 1;
+  return { late, ms: late ? Math.random() * 130 : Math.random() * 20 };
 }
 
-function outBuffers(count) {
-  return Array.from({ length: count }, () => ({ output: sharedFloats(T * B * H), hn: sharedFloats(B * H) }));
-}
-
-/** Starts a worker and resolves once its first calls are under way. */
-function startWorker(data) {
-  const worker = new Worker(__filename, { workerData: data });
-  const exited = new Promise((resolve) => worker.once('exit', resolve));
-  const started = new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    exited.then((code) => reject(new Error(`worker exited with code ${code} before it started`)));
+/**
+ * One worker from start to exit. Resolves with the kinds whose calls succeeded in it; rejects if it
+ * threw, or exited otherwise than it was meant to.
+ */
+async function workerCycle(mode, kinds, inputs, cycle) {
+  const moment = randomMoment(cycle);
+  const exitAt = mode === 'worker-exit' ? moment : undefined;
+  const worker = new Worker(__filename, { workerData: { kinds, inputs, outs: outBuffers(), exitAt } });
+  const succeeded = new Set();
+  let failure = null;
+  let onStarted;
+  let onAllSucceeded;
+  const started = new Promise((resolve) => { onStarted = resolve; });
+  const allSucceeded = new Promise((resolve) => { onAllSucceeded = resolve; });
+  worker.on('message', (message) => {
+    if (message.succeeded) succeeded.add(message.succeeded);
+    if (succeeded.size === kinds.length) onAllSucceeded();
+    if (message.started) onStarted();
   });
-  return { worker, started, exited };
-}
-
-async function oneCycle(mode, kind) {
-  if (mode === 'worker-exit') {
-    const { started, exited } = startWorker({ kinds: ASYNC_KINDS, outs: outBuffers(3), exitAfterMs: randomMoment() });
-    await started;
-    const code = await exited;
-    if (code !== 0) throw new Error(`a worker that called process.exit(0) exited with code ${code}`);
-    return;
+  worker.on('error', (error) => { failure = failure ?? error; });
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  if (mode === 'terminate') {
+    await Promise.race([started, exited]);
+    if (moment.late) await Promise.race([untilEach(kinds, succeeded, allSucceeded), exited]).catch((error) => { failure = failure ?? error; });
+    await delay(moment.ms);
+    await worker.terminate();
   }
-  const { worker, started, exited } = startWorker({ kinds: [kind], outs: outBuffers(3) });
-  await started;
-  await delay(randomMoment());
-  await worker.terminate();
-  await exited;
+  const code = await exited;
+  if (failure) throw failure;
+  if (mode === 'worker-exit' && code !== 0) throw new Error(`a worker that called process.exit(0) exited with code ${code}`);
+  return succeeded;
 }
 
 async function settledRss() {
   for (let i = 0; i < 4; i++) {
     global.gc();
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   return process.memoryUsage().rss;
 }
 
-const LANES = 3; // workers alive at once
+const WORKERS_AT_ONCE = 3;
 const WARMUP_CYCLES = 9;
 
-async function cycles(mode, kind, count) {
+async function cycles(mode, kinds, count) {
+  const inputs = sharedInputs();
+  const succeededIn = Object.fromEntries(kinds.map((kind) => [kind, 0]));
   let next = 0;
-  const runLane = async (until) => {
+  const runOne = async (until, kindsOf) => {
     while (next < until) {
-      next++;
-      await oneCycle(mode, kind);
+      const cycle = next++;
+      for (const kind of await workerCycle(mode, kindsOf(cycle), inputs, cycle)) succeededIn[kind]++;
     }
   };
-  const runTo = (until) => Promise.all(Array.from({ length: LANES }, () => runLane(until)));
-  await runTo(WARMUP_CYCLES);
+  // First one worker at a time, each with one kind (a call alone computes on the kernel's helper
+  // threads too): between two of them no thread holds the addon, and Node unloads it.
+  await runOne(WARMUP_CYCLES, (cycle) => [kinds[cycle % kinds.length]]);
   const rssAfterWarmup = await settledRss();
-  await runTo(count);
+  await Promise.all(Array.from({ length: WORKERS_AT_ONCE }, () => runOne(count, () => kinds)));
   const rssEnd = await settledRss();
   const MiB = 2 ** 20;
-  return { mode, kind, cycles: next, rssAfterWarmupMiB: rssAfterWarmup / MiB, rssEndMiB: rssEnd / MiB,
-    growthMiB: (rssEnd - rssAfterWarmup) / MiB };
+  return { mode, kinds, cycles: next, lateCycles: Math.floor(next / LATE_EVERY), succeededIn, rssAfterWarmupMiB: rssAfterWarmup / MiB,
+    rssEndMiB: rssEnd / MiB, growthMiB: (rssEnd - rssAfterWarmup) / MiB };
 }
 
-async function mainExit() {
-  const context = await callContext(ASYNC_KINDS, outBuffers(3));
-  const workers = [0, 1].map(() => startWorker({ kinds: ASYNC_KINDS, outs: outBuffers(3) }));
-  await Promise.all(workers.map((w) => w.started));
-  ASYNC_KINDS.forEach((kind) => CALL_KINDS[kind](context));
-  await delay(randomMoment());
+async function mainExit(kinds) {
+  const inputs = sharedInputs();
+  const workers = [0, 1].map(() => new Worker(__filename, { workerData: { kinds, inputs, outs: outBuffers() } }));
+  await Promise.all(workers.map((worker) => new Promise((resolve, reject) => {
+    worker.on('message', (message) => { if (message.started) resolve(); });
+    worker.once('error', reject);
+  })));
+  await startCalls(kinds, inputs, outBuffers(), () => {});
+  await delay(Math.random() * 20);
   const figures = { started: calls.started, inFlight: calls.started - calls.settled };
   process.stdout.write(`main-exit-json: ${JSON.stringify(figures)}\n`);
   process.exit(0);
 }
 
+function parseKinds(list) {
+  const kinds = list === 'all' ? ALL_KINDS : list === 'async' ? ASYNC_KINDS : String(list).split(',');
+  for (const kind of kinds) if (!(kind in CALL_KINDS)) throw new Error(`unknown call kind '${kind}'`);
+  return kinds;
+}
+
 async function main() {
-  const [mode, ...args] = process.argv.slice(2);
-  if (mode === 'main-exit') return mainExit();
-  const [kind, count] = mode === 'terminate' ? [args[0], Number(args[1])] : [null, Number(args[0])];
-  if (mode === 'terminate' && !(kind in CALL_KINDS)) throw new Error(`unknown call kind '${kind}'`);
-  if (!(mode === 'terminate' || mode === 'worker-exit') || !(count > WARMUP_CYCLES)) {
-    throw new Error('usage: terminate <call kind> <cycles> | worker-exit <cycles> | main-exit');
-  }
-  const figures = await cycles(mode, kind, count);
+  const [mode, list, count] = process.argv.slice(2);
+  const usage = 'usage: terminate|worker-exit <kinds> <cycles> | main-exit <kinds>';
+  if (mode === 'main-exit') return mainExit(parseKinds(list));
+  if (!(mode === 'terminate' || mode === 'worker-exit') || !(Number(count) > WARMUP_CYCLES)) throw new Error(usage);
+  const figures = await cycles(mode, parseKinds(list), Number(count));
   process.stdout.write(`lifecycle-json: ${JSON.stringify(figures)}\n`);
 }
 
@@ -223,8 +282,5 @@ if (isMainThread) {
     process.exit(1);
   });
 } else {
-  runWorker(workerData).catch((error) => {
-    process.stderr.write(`worker: ${error.stack}\n`);
-    process.exit(1);
-  });
+  runWorker(workerData).catch((error) => setImmediate(() => { throw error; }));
 }
