@@ -23,7 +23,7 @@ const path = require('node:path');
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const MODELS = path.join(ROOT, 'test', 'fixtures', 'models');
+const MODELS = path.join(process.env.VANILLA_RNN_FIXTURES ?? path.join(ROOT, 'test', 'fixtures'), 'models');
 // Loaded by the threads that make calls: in terminate and worker-exit only the workers load the
 // addon, so it is unloaded whenever the last of them ends, as in a pool of workers.
 const loadLib = () => require(path.join(ROOT, 'dist', 'index.js'));
@@ -124,7 +124,6 @@ const CALL_KINDS = {
   'forward': ({ rnn, inputs }) => [1, () => rnn.forward(inputs.x)],
 };
 const ALL_KINDS = Object.keys(CALL_KINDS);
-const ASYNC_KINDS = ALL_KINDS.filter((kind) => !['model.run tfjs', 'stream.push', 'forward'].includes(kind));
 
 async function loadModels(lib, kinds) {
   if (!kinds.some((kind) => kind.startsWith('model.run'))) return null;
@@ -262,7 +261,7 @@ async function mainExit(kinds) {
 }
 
 function parseKinds(list) {
-  const kinds = list === 'all' ? ALL_KINDS : list === 'async' ? ASYNC_KINDS : String(list).split(',');
+  const kinds = list === 'all' ? ALL_KINDS : String(list).split(',');
   for (const kind of kinds) if (!(kind in CALL_KINDS)) throw new Error(`unknown call kind '${kind}'`);
   return kinds;
 }
