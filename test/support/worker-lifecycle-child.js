@@ -66,7 +66,8 @@ const calls = { started: 0, settled: 0 };
 
 /**
  * `count` loops over `call`, each yielding to the event loop between calls (as a service does
- * between requests), so that sync and async kinds share one thread. `onFirstSuccess` runs once.
+ * between requests), so that sync and async kinds share one thread. `onFirstSuccess` runs once, when
+ * a call first settles as it should (resolved, or for the signal kind possibly aborted).
  */
 function lanes(count, call, onFirstSuccess) {
   let succeeded = false;
