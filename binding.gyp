@@ -1,4 +1,48 @@
 {
+  "target_defaults": {
+    "include_dirs": [
+      "<!(node -p \"require('node-addon-api').include_dir\")",
+      "<!@(pkg-config --cflags-only-I openblas | sed 's/-I//g')"
+    ],
+    "libraries": [
+      "<!@(node scripts/openblas-flags.js)"
+    ],
+    "defines": [
+      "NAPI_VERSION=8",
+      "NAPI_CPP_EXCEPTIONS",
+      "NODE_ADDON_API_DISABLE_DEPRECATED",
+      "NODE_ADDON_API_CPP_EXCEPTIONS_ALL",
+      "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"
+    ],
+    "cflags!": [
+      "-fno-exceptions"
+    ],
+    "cflags_cc!": [
+      "-fno-exceptions",
+      "-fno-rtti"
+    ],
+    "cflags": [
+      "-O3"
+    ],
+    "cflags_cc": [
+      "-std=c++17",
+      "-fexceptions",
+      "-Wall",
+      "-Wextra"
+    ],
+    "xcode_settings": {
+      "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+      "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+      "OTHER_CPLUSPLUSFLAGS": [
+        "-O3"
+      ]
+    },
+    "msvs_settings": {
+      "VCCLCompilerTool": {
+        "ExceptionHandling": 1
+      }
+    }
+  },
   "targets": [
     {
       "target_name": "vanilla_rnn",
@@ -17,29 +61,20 @@
         "native/kernel/recurrence.cc",
         "native/kernel/rnn_model.cc",
         "native/binding/dense_binding.cc",
+        "native/binding/enum_names.cc",
         "native/binding/js_args.cc",
         "native/binding/native_rnn.cc",
         "native/binding/forward_async.cc",
         "native/binding/runtime_binding.cc",
         "native/binding/addon.cc"
-      ],
-      "include_dirs": [
-        "<!(node -p \"require('node-addon-api').include_dir\")",
-        "<!@(pkg-config --cflags-only-I openblas | sed 's/-I//g')"
-      ],
-      "libraries": ["<!@(pkg-config --libs openblas)"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED",
-                  "NODE_ADDON_API_CPP_EXCEPTIONS_ALL", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
-      "cflags!": ["-fno-exceptions"],
-      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags": ["-O3"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra"],
-      "xcode_settings": {
-        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
-        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
-        "OTHER_CPLUSPLUSFLAGS": ["-O3"]
-      },
-      "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
+      ]
+    },
+    {
+      "target_name": "bench_probes",
+      "sources": [
+        "native/binding/bench_probes.cc",
+        "native/binding/js_args.cc"
+      ]
     }
   ]
 }

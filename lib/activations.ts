@@ -1,6 +1,6 @@
 // Activation names of PyTorch (nonlinearity), ONNX (activations with alpha/beta) and Keras,
-// mapped onto the kernel's activation kinds with each framework's default parameters.
-import type { NativeActivation } from './native';
+// mapped onto the kernel's activations with each framework's default parameters.
+import type { ActivationName, KernelActivation } from './native/binding';
 import { describe, formatValue } from './tensor';
 
 /** An activation with its parameters; `alpha` and `beta` default as in the ONNX operator. */
@@ -11,30 +11,30 @@ export interface ActivationSpec {
 }
 
 interface KindInfo {
-  kind: number;
+  name: ActivationName;
   alpha: number; // the default, for kinds that take it
   beta: number;
   takesAlpha: boolean;
   takesBeta: boolean;
 }
 
-function kind(code: number, alpha?: number, beta?: number): KindInfo {
-  return { kind: code, alpha: alpha ?? 0, beta: beta ?? 0, takesAlpha: alpha !== undefined, takesBeta: beta !== undefined };
+function kind(name: ActivationName, alpha?: number, beta?: number): KindInfo {
+  return { name, alpha: alpha ?? 0, beta: beta ?? 0, takesAlpha: alpha !== undefined, takesBeta: beta !== undefined };
 }
 
 // ONNX names, compared case-insensitively. Defaults are those of the standalone ONNX operators.
 const ONNX_KINDS: Record<string, KindInfo> = {
-  tanh: kind(0),
-  relu: kind(1),
-  sigmoid: kind(2),
-  affine: kind(3, 1.0, 0.0),
-  leakyrelu: kind(4, 0.01),
-  thresholdedrelu: kind(5, 1.0),
-  scaledtanh: kind(6, 1.0, 1.0),
-  hardsigmoid: kind(7, 0.2, 0.5),
-  elu: kind(8, 1.0),
-  softsign: kind(9),
-  softplus: kind(10),
+  tanh: kind('Tanh'),
+  relu: kind('Relu'),
+  sigmoid: kind('Sigmoid'),
+  affine: kind('Affine', 1.0, 0.0),
+  leakyrelu: kind('LeakyRelu', 0.01),
+  thresholdedrelu: kind('ThresholdedRelu', 1.0),
+  scaledtanh: kind('ScaledTanh', 1.0, 1.0),
+  hardsigmoid: kind('HardSigmoid', 0.2, 0.5),
+  elu: kind('Elu', 1.0),
+  softsign: kind('Softsign'),
+  softplus: kind('Softplus'),
 };
 
 // Keras names; hard_sigmoid is Keras 2's (and TF.js') 0.2x + 0.5.
@@ -47,7 +47,7 @@ const KERAS_KINDS: Record<string, KindInfo> = {
   softsign: ONNX_KINDS.softsign,
   softplus: ONNX_KINDS.softplus,
   hard_sigmoid: ONNX_KINDS.hardsigmoid,
-  selu: { kind: 11, alpha: 1.6732632423543772, beta: 1.0507009873554805, takesAlpha: false, takesBeta: false },
+  selu: { name: 'Selu', alpha: 1.6732632423543772, beta: 1.0507009873554805, takesAlpha: false, takesBeta: false },
 };
 
 export const ONNX_ACTIVATION_NAMES = ['Relu', 'Tanh', 'Sigmoid', 'Affine', 'LeakyRelu', 'ThresholdedRelu',
@@ -63,7 +63,7 @@ function checkParameter(value: unknown, name: string): number | undefined {
 }
 
 /** Resolves an ONNX activation (name or { name, alpha, beta }) to the kernel's form. */
-export function onnxActivation(spec: string | ActivationSpec, name: string): NativeActivation {
+export function onnxActivation(spec: string | ActivationSpec, name: string): KernelActivation {
   const given: ActivationSpec = typeof spec === 'string' ? { name: spec } : spec;
   if (typeof given !== 'object' || given === null || typeof given.name !== 'string') {
     throw new TypeError(`${name}: expected an activation name or { name, alpha?, beta? }, got ${formatValue(spec)}`);
@@ -74,7 +74,7 @@ export function onnxActivation(spec: string | ActivationSpec, name: string): Nat
   }
   const alpha = checkParameter(given.alpha, `${name}.alpha`) ?? info.alpha;
   const beta = checkParameter(given.beta, `${name}.beta`) ?? info.beta;
-  return { kind: info.kind, alpha, beta };
+  return { name: info.name, alpha, beta };
 }
 
 /** Which of alpha and beta an ONNX activation consumes from the node's activation_alpha/_beta lists. */
@@ -84,11 +84,11 @@ export function onnxParameterUse(activationName: string): { alpha: boolean; beta
 }
 
 /** Resolves a Keras activation name. */
-export function kerasActivation(activation: unknown, name: string): NativeActivation {
+export function kerasActivation(activation: unknown, name: string): KernelActivation {
   const info = typeof activation === 'string' ? KERAS_KINDS[activation] : undefined;
   if (!info) {
     const got = typeof activation === 'string' ? JSON.stringify(activation) : describe(activation);
     throw new RangeError(`${name}: unknown activation ${got}; expected one of ${KERAS_ACTIVATION_NAMES.join(', ')}`);
   }
-  return { kind: info.kind, alpha: info.alpha, beta: info.beta };
+  return { name: info.name, alpha: info.alpha, beta: info.beta };
 }

@@ -1,13 +1,12 @@
 // loadModel: a model file (ONNX, a PyTorch state_dict in safetensors, a TF.js Layers model) as a
 // runnable Model, its format told by the file name or its first bytes.
-import { readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { formatFromBytes, formatFromName } from './formats/detect';
 import { OnnxModel } from './formats/onnx/model';
+import { openFile, readExactly, readRegularFile, regularFileSize } from './formats/source';
 import { StateDictModel } from './formats/state-dict-model';
 import { TfjsModel } from './formats/tfjs/model';
-import type { ShardReader } from './formats/tfjs/weights';
+import { shardReader } from './formats/tfjs/shards';
 import type { Model, ModelFormat } from './formats/types';
 import { checkOptionsObject, oneOf, optionalBoolean } from './options';
 import { describe } from './tensor';
@@ -33,29 +32,25 @@ interface Located {
   named: ModelFormat | null;
 }
 
+/** The bytes of `file`, or of the model.json inside it when it is a directory (a TF.js model folder). */
+async function readModelFile(file: string): Promise<{ bytes: Uint8Array; file: string }> {
+  const { handle, stats } = await openFile(file);
+  try {
+    if (!stats.isDirectory()) return { bytes: await readExactly(handle, regularFileSize(stats, file), file), file };
+  } finally {
+    await handle.close();
+  }
+  const json = path.join(file, 'model.json');
+  return { bytes: await readRegularFile(json), file: json };
+}
+
 async function locate(pathOrBytes: unknown): Promise<Located> {
   if (pathOrBytes instanceof Uint8Array) return { bytes: pathOrBytes, label: '<bytes>', directory: null, named: null };
   if (typeof pathOrBytes !== 'string' || pathOrBytes === '') {
     throw new TypeError(`loadModel: expected a file or directory path or a Uint8Array, got ${describe(pathOrBytes)}`);
   }
-  const file = (await stat(pathOrBytes)).isDirectory() ? path.join(pathOrBytes, 'model.json') : pathOrBytes;
-  return { bytes: await readFile(file), label: file, directory: path.dirname(file), named: formatFromName(file) };
-}
-
-function shardReader(directory: string | null, label: string): ShardReader {
-  return (shard) => {
-    if (directory === null) {
-      throw new Error(`${label}: a TF.js model.json given as bytes has no directory to find its weight file '${shard}' in; pass the path of model.json or of its directory`);
-    }
-    if (shard === '' || path.isAbsolute(shard) || shard.split(/[\\/]/).includes('..')) {
-      throw new RangeError(`${label}: weight path ${JSON.stringify(shard)} must be relative to the model.json directory, without '..'`);
-    }
-    try {
-      return readFileSync(path.join(directory, shard));
-    } catch (error) {
-      throw new Error(`${label}: cannot read weight file '${shard}' listed in weightsManifest: ${(error as Error).message}`);
-    }
-  };
+  const { bytes, file } = await readModelFile(pathOrBytes);
+  return { bytes, label: file, directory: path.dirname(file), named: formatFromName(file) };
 }
 
 function checkOptions(options: unknown): LoadModelOptions {
@@ -67,14 +62,14 @@ function checkOptions(options: unknown): LoadModelOptions {
   };
 }
 
-function open(source: Located, format: ModelFormat, options: LoadModelOptions): Model {
+async function open(source: Located, format: ModelFormat, options: LoadModelOptions): Promise<Model> {
   if (format !== 'safetensors' && (options.nonlinearity !== undefined || options.batchFirst !== undefined)) {
     throw new TypeError(`loadModel: nonlinearity and batchFirst apply to safetensors state_dicts only; ${format} models define their own`);
   }
   switch (format) {
     case 'onnx': return new OnnxModel(source.bytes, source.label);
     case 'safetensors': return new StateDictModel(source.bytes, source.label, options);
-    case 'tfjs': return new TfjsModel(source.bytes, shardReader(source.directory, source.label), source.label);
+    case 'tfjs': return TfjsModel.load(source.bytes, shardReader(source.directory, source.label), source.label);
   }
 }
 

@@ -1,4 +1,5 @@
 // Checks for option objects and scalar options, with messages that name the option and the value.
+import { MAX_KERNEL_SIZE } from './limits';
 import { describe } from './tensor';
 
 export function checkOptionsObject(value: unknown, allowed: readonly string[], name: string): Record<string, unknown> {
@@ -24,7 +25,7 @@ function throwUnknown(value: object, allowed: readonly string[], name: string): 
 
 export function positiveInteger(value: unknown, name: string): number {
   if (typeof value !== 'number') throw new TypeError(`${name}: expected a positive integer, got ${describe(value)}`);
-  if (!Number.isInteger(value) || value < 1 || value > 0x7fffffff) {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_KERNEL_SIZE) {
     throw new RangeError(`${name}: expected a positive integer, got ${value}`);
   }
   return value;

@@ -12,7 +12,8 @@ type Nested = number | readonly Nested[];
 /** Anything accepted where a tensor is expected: a Tensor or nested arrays of numbers. */
 export type TensorLike = Tensor | number[] | number[][] | number[][][] | readonly Nested[];
 
-export function formatShape(shape: readonly number[]): string {
+/** A shape for messages: [2, 3], or with named dimensions [batch, seq, 4]. */
+export function formatShape(shape: readonly (number | string)[]): string {
   return `[${shape.join(', ')}]`;
 }
 
@@ -89,10 +90,18 @@ function isTensor(value: unknown): value is Tensor {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'data' in value && 'shape' in value;
 }
 
+// The most levels of nesting taken (NumPy 2's most dimensions). The conversion recurses once per
+// level, and an array that contains itself would otherwise grow the shape until V8 aborts.
+const MAX_NESTED_DEPTH = 64;
+
 function nestedShape(value: readonly Nested[], name: string): number[] {
   const shape: number[] = [];
   let level: Nested = value;
   while (Array.isArray(level)) {
+    if (shape.length === MAX_NESTED_DEPTH) {
+      throw new RangeError(`${name}: nested arrays more than ${MAX_NESTED_DEPTH} levels deep (a tensor given as nested arrays `
+        + `has at most ${MAX_NESTED_DEPTH} dimensions; an array that contains itself never ends)`);
+    }
     shape.push(level.length);
     if (level.length === 0) return shape;
     level = level[0] as Nested;

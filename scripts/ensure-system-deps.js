@@ -1,31 +1,15 @@
 #!/usr/bin/env node
-// Makes sure the system tools the native build needs are present before node-gyp or cmake-js runs.
-// OpenBLAS is a system library (found with pkg-config), not an npm package, so `npm install` would
-// otherwise fail deep inside the compiler with a missing <cblas.h>. On Debian/Ubuntu as root we
-// install it with apt-get and say so; everywhere else we stop with the exact package to install.
+// Makes sure the system tools a build from source needs are present before node-gyp or cmake-js runs.
+// As a dependency of another project it never changes the system: it names what to install and
+// exits non-zero. In this repository's own checkout, run as root on Debian/Ubuntu (the quick start),
+// it installs the missing packages with apt-get and says so on stderr.
 // There is deliberately no fallback to a slow built-in GEMM: a silent 10x slowdown is worse than an error.
 'use strict';
 
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-
-const wantCmake = process.argv.includes('--cmake');
-
-function commandWorks(cmd, args) {
-  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-}
-
-function openblasFound() {
-  return commandWorks('pkg-config', ['--exists', 'openblas']);
-}
-
-function missingPieces() {
-  const missing = [];
-  if (!commandWorks('pkg-config', ['--version'])) missing.push({ apt: 'pkg-config', what: 'pkg-config' });
-  if (!openblasFound()) missing.push({ apt: 'libopenblas-dev', what: 'OpenBLAS (pkg-config module "openblas")' });
-  if (wantCmake && !commandWorks('cmake', ['--version'])) missing.push({ apt: 'cmake', what: 'cmake' });
-  return missing;
-}
+const { missingPrerequisites, installCommands } = require('./build-prerequisites');
+const { isOwnCheckout } = require('./install-context');
 
 function isDebianLike() {
   try {
@@ -38,36 +22,49 @@ function isDebianLike() {
 
 function canInstallWithApt() {
   return process.platform === 'linux' && typeof process.getuid === 'function' && process.getuid() === 0
-    && isDebianLike() && commandWorks('apt-get', ['--version']);
+    && isDebianLike() && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 function installWithApt(packages) {
-  console.error(`vanilla-rnn: installing ${packages.join(' ')} with apt-get (running as root on Debian/Ubuntu)`);
+  console.error(`vanilla-rnn: installing ${packages.join(' ')} with apt-get, because this is the repository's own`
+    + ' checkout and the install runs as root on Debian/Ubuntu (the quick start); as a dependency of another'
+    + ' project the install never changes the system.');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'inherit', 'inherit'], env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages],
+    { stdio: ['ignore', 'inherit', 'inherit'], env });
 }
 
-function explainAndExit(missing) {
-  const names = missing.map((m) => m.what).join(', ');
-  console.error([
-    `vanilla-rnn: cannot build the native addon: ${names} not found.`,
-    'Install the OpenBLAS development package and pkg-config, then run npm install again:',
-    '  Debian/Ubuntu: sudo apt-get install libopenblas-dev pkg-config' + (wantCmake ? ' cmake' : ''),
-    '  Fedora/RHEL:   sudo dnf install openblas-devel pkgconf-pkg-config' + (wantCmake ? ' cmake' : ''),
-    '  macOS:         brew install openblas pkg-config' + (wantCmake ? ' cmake' : '') +
-      '  (and export PKG_CONFIG_PATH="$(brew --prefix openblas)/lib/pkgconfig")',
-  ].join('\n'));
-  process.exit(1);
+function explain(missing, { retry }) {
+  return [
+    `vanilla-rnn: cannot build the native addon from source: ${missing.map((m) => m.what).join(', ')} not found.`,
+    `Install ${missing.length === 1 ? 'it' : 'them'}, then run ${retry}:`,
+    ...installCommands(missing),
+  ].join('\n');
 }
 
-function main() {
-  const missing = missingPieces();
+/**
+ * Returns when everything is present; otherwise installs it (own checkout, root, Debian) or throws
+ * an Error whose message names what is missing and the packages that provide it.
+ */
+function ensureSystemDeps({ cmake = false } = {}) {
+  const missing = missingPrerequisites({ cmake });
   if (missing.length === 0) return;
-  if (!canInstallWithApt()) explainAndExit(missing);
-  installWithApt(missing.map((m) => m.apt));
-  const stillMissing = missingPieces();
-  if (stillMissing.length > 0) explainAndExit(stillMissing);
+  const own = isOwnCheckout();
+  const retry = own ? 'npm install again' : '`npm rebuild vanilla-rnn`';
+  if (!own || !canInstallWithApt()) throw new Error(explain(missing, { retry }));
+  installWithApt([...new Set(missing.map((m) => m.apt))]);
+  const stillMissing = missingPrerequisites({ cmake });
+  if (stillMissing.length > 0) throw new Error(explain(stillMissing, { retry }));
 }
 
-main();
+module.exports = { ensureSystemDeps };
+
+if (require.main === module) {
+  try {
+    ensureSystemDeps({ cmake: process.argv.includes('--cmake') });
+  } catch (err) {
+    console.error(err.message);
+    process.exit(1);
+  }
+}

@@ -1,15 +1,15 @@
 // The bench in its --quick form, as CI runs it: it completes, measures every config with every
 // engine, and the engines agree. No timing thresholds: CI machines vary too much.
 import { describe, expect, it } from 'vitest';
-import { BENCH_CONFIGS, runBench, type BenchReport } from '../lib/bench';
-import { compareOutputs } from '../lib/bench/agreement';
-import { selectConfigs } from '../lib/bench/configs';
-import { formatMarkdown } from '../lib/bench/format-table';
-import { timeInRounds } from '../lib/bench/timing';
+import { BENCH_CONFIGS, runBench, type BenchReport } from '../bench/index';
+import { compareOutputs } from '../bench/agreement';
+import { selectConfigs } from '../bench/configs';
+import { formatMarkdown } from '../bench/format-table';
+import { timeInRounds } from '../bench/timing';
 
 const names = BENCH_CONFIGS.map((config) => config.name);
 
-describe('vanilla-rnn bench --quick', () => {
+describe('bench --quick', () => {
   let report: BenchReport;
   let printed = '';
 

@@ -12,7 +12,7 @@ import { progressBar } from '../lib/cli/progress';
 import { expectClose, expectExact, FIXTURES_DIR, loadJson, mulberry32, randomFloat32, tensorOf, type JsonTensor } from './support/fixtures';
 import { modelBytes, node, tensor, valueInfo } from './formats/helpers/onnx-builder';
 
-const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
+const CLI = path.resolve(__dirname, '..', 'dist', 'cli', 'main.js');
 // Each CLI process loads the addon and ~120 modules (about 0.4 s of CPU); a fixture's four runs take
 // seconds on a busy machine, more than vitest's 5 s default allows for.
 vi.setConfig({ testTimeout: 60_000 });
@@ -250,7 +250,7 @@ describe('vanilla-rnn run: errors', () => {
 
 describe('vanilla-rnn --help', () => {
   it.each([[[], 'Usage: vanilla-rnn [options] [command]'], [['run'], 'Usage: vanilla-rnn run [options] <model>'], [['info'], 'Usage: vanilla-rnn info [options] <model>'],
-    [['demo'], 'Usage: vanilla-rnn demo [options]'], [['bench'], 'Usage: vanilla-rnn bench [options]']])('%j --help exits 0 with its usage', async (command, usage) => {
+    [['demo'], 'Usage: vanilla-rnn demo [options]']])('%j --help exits 0 with its usage', async (command, usage) => {
     const { status, stdout } = await cli([...command, '--help']);
     expect(status).toBe(0);
     expect(lines(stdout)[0]).toBe(usage);

@@ -6,7 +6,7 @@ import { RNN } from '../lib/index';
 import { DEMO_MODELS } from '../lib/cli/demo-models';
 import { expectClose, expectExact, loadJson, tensorOf } from './support/fixtures';
 
-const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
+const CLI = path.resolve(__dirname, '..', 'dist', 'cli', 'main.js');
 
 describe('vanilla-rnn demo', () => {
   it('prints the inputs, the exact integer outputs and the time taken', () => {

@@ -1,4 +1,4 @@
-// Issue 5's guarantees: every kernel path passes the fixtures, and results are the same bits
+// Every kernel path passes the fixtures, and results are the same bits
 // for every thread count.
 import { afterAll, describe, expect, it } from 'vitest';
 import { getKernelPath, getNumThreads, RNN, setKernelPath, setNumThreads, supportedKernelPaths } from '../lib/index';

@@ -1,7 +1,7 @@
 // Bad input gets a TypeError or RangeError that names the argument, what was expected and what was got.
 import { describe, expect, it } from 'vitest';
 import { RNN } from '../lib/index';
-import { addon } from '../lib/native';
+import { addon } from '../lib/native/binding';
 import { expectExact } from './support/fixtures';
 import { loadTorchFixture, rnnFromFixture } from './support/torch-fixture';
 
@@ -203,8 +203,8 @@ describe('typed arrays are judged by the elements they hold, not by their proper
   });
 
   it('the addon checks the elements a typed array holds, not its length property', () => {
-    const native = new addon.NativeRnn({ inputSize: 3, hiddenSize: 4, numLayers: 1, direction: 0,
-      activations: [{ kind: 0, alpha: 0, beta: 0 }], clip: Infinity, outputsInProcessingOrder: false });
+    const native = new addon.NativeRnn({ inputSize: 3, hiddenSize: 4, numLayers: 1, direction: 'forward',
+      activations: [{ name: 'Tanh', alpha: 0, beta: 0 }], clip: Infinity, outputsInProcessingOrder: false });
     const call = () => native.forward(lying(29, 30), 5, 2, false, null, null, null, new Float32Array(40), new Float32Array(8));
     expect(call).toThrow(RangeError);
     expect(call).toThrow('input: expected 30 elements, got 29');

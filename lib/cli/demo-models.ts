@@ -1,6 +1,5 @@
 // The built-in example models of `vanilla-rnn demo`: small enough to read, real enough to check.
-import type { RNNOptions } from '../rnn';
-import type { Tensor } from '../tensor';
+import type { RNNOptions, Tensor } from '../index';
 
 export interface DemoModel {
   title: string;

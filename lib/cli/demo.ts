@@ -1,7 +1,6 @@
 // `vanilla-rnn demo`: runs the built-in example models and prints inputs, outputs and timings.
 import { performance } from 'node:perf_hooks';
-import { RNN } from '../rnn';
-import type { Tensor } from '../tensor';
+import { RNN, type Tensor } from '../index';
 import { DEMO_MODELS, type DemoModel } from './demo-models';
 
 const TIMED_RUNS = 1000;

@@ -1,5 +1,5 @@
 // `vanilla-rnn info`: what a model file holds, as loadModel reads it.
-import { loadModel, type Dim } from '../model';
+import { loadModel, type Dim } from '../index';
 import { stateDictOptions, type RunOptions } from './run-command';
 
 const shape = (dims: Dim[] | null) => (dims ? `[${dims.join(', ')}]` : 'unknown shape');

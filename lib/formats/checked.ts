@@ -1,8 +1,10 @@
 // Checked sizes for shapes read from files: a header may claim anything, so every element count
 // and byte length is proven to be a safe integer, and within what the file holds, before allocating.
+import { MAX_KERNEL_SIZE } from '../limits';
+import { formatShape } from '../tensor';
 
 /** The largest element count any tensor may have (the native kernel's limit for one matrix). */
-export const MAX_ELEMENTS = 2 ** 31 - 1;
+export const MAX_ELEMENTS = MAX_KERNEL_SIZE;
 
 /** Checks one dimension read from a file: a non-negative safe integer. */
 export function checkDim(value: unknown, what: string): number {
@@ -18,7 +20,7 @@ export function elementCount(shape: readonly number[], what: string): number {
   for (const dim of shape) {
     count *= dim;
     if (!Number.isSafeInteger(count) || count > MAX_ELEMENTS) {
-      throw new RangeError(`${what}: shape [${shape.join(', ')}] has more than ${MAX_ELEMENTS} elements`);
+      throw new RangeError(`${what}: shape ${formatShape(shape)} has more than ${MAX_ELEMENTS} elements`);
     }
   }
   return count;
@@ -28,7 +30,7 @@ export function elementCount(shape: readonly number[], what: string): number {
 export function checkedByteLength(shape: readonly number[], itemSize: number, available: number, what: string): number {
   const bytes = elementCount(shape, what) * itemSize;
   if (bytes > available) {
-    throw new RangeError(`${what}: shape [${shape.join(', ')}] needs ${bytes} bytes, only ${available} are present`);
+    throw new RangeError(`${what}: shape ${formatShape(shape)} needs ${bytes} bytes, only ${available} are present`);
   }
   return bytes;
 }

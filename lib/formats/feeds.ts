@@ -27,10 +27,6 @@ export function checkFeedNames(feeds: unknown, inputNames: readonly string[], op
   return given;
 }
 
-export function formatDims(dims: readonly Dim[]): string {
-  return `[${dims.join(', ')}]`;
-}
-
 /**
  * Refuses a feed whose rank or fixed dimensions differ from what the file declares. A number the file
  * gives on the batch axis is only the batch its author exported or tested with: where the model's
@@ -39,5 +35,5 @@ export function formatDims(dims: readonly Dim[]): string {
 export function checkDeclaredShape(name: string, shape: readonly number[], declared: readonly Dim[] | null, batchAxis?: number): void {
   if (!declared) return;
   const fits = shape.length === declared.length && declared.every((d, i) => typeof d !== 'number' || d === shape[i] || i === batchAxis);
-  if (!fits) throw new RangeError(`input '${name}': expected shape ${formatDims(declared)}, got ${formatShape(shape)}`);
+  if (!fits) throw new RangeError(`input '${name}': expected shape ${formatShape(declared)}, got ${formatShape(shape)}`);
 }

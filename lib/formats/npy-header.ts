@@ -1,10 +1,13 @@
 // The .npy header is a Python dict literal ({'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }).
-// It is parsed here by a small strict parser for exactly that subset, never evaluated.
+// It is parsed here by a small strict parser for exactly that subset, never evaluated, and never
+// nested deeper than MAX_NESTING (a version 2.0 header has room for 4 GB of brackets).
+import { MAX_NESTING, nestingError } from './nesting';
 
 export type HeaderValue = string | boolean | number | HeaderValue[] | { list: HeaderValue[] };
 
 class Parser {
   private pos = 0;
+  private depth = 0;
 
   constructor(private readonly text: string, private readonly label: string) {}
 
@@ -53,12 +56,20 @@ class Parser {
     return body;
   }
 
+  /** Parses a bracketed value one level deeper. */
+  nested<T>(parse: () => T): T {
+    if (++this.depth > MAX_NESTING) throw nestingError(this.label, 'the .npy header', this.pos);
+    const value = parse();
+    this.depth--;
+    return value;
+  }
+
   value(): HeaderValue {
     this.skipSpace();
     const c = this.text[this.pos];
     if (c === "'" || c === '"') return this.string();
-    if (c === '(') return this.tuple();
-    if (c === '[') return this.list();
+    if (c === '(') return this.nested(() => this.tuple());
+    if (c === '[') return this.nested(() => this.list());
     if (c === '{') this.fail('a value (nested dicts are not part of a .npy header)');
     return this.word();
   }
@@ -104,5 +115,6 @@ class Parser {
 
 /** Parses a header dict literal; SyntaxError naming `label` and the offset on anything else. */
 export function parseHeaderDict(text: string, label: string): Map<string, HeaderValue> {
-  return new Parser(text, label).dict();
+  const parser = new Parser(text, label);
+  return parser.nested(() => parser.dict());
 }

@@ -3,6 +3,7 @@
 import { describe, formatShape, type Tensor } from '../tensor';
 import { decodeToFloat32, ITEM_SIZES, type NumberKind } from './bytes';
 import { checkDim, checkedByteLength } from './checked';
+import { checkJsonNesting } from './nesting';
 import { readSource } from './source';
 
 /** The reference implementation's limit on the JSON header. */
@@ -41,9 +42,11 @@ function readHeader(bytes: Uint8Array, label: string): { header: Record<string, 
     throw new RangeError(`${label}: safetensors header length ${length} exceeds the ${bytes.length - 8} bytes after it (limit ${MAX_HEADER_BYTES})`);
   }
   const dataOffset = 8 + Number(length);
+  const json = bytes.subarray(8, dataOffset);
+  checkJsonNesting(json, label, 'the safetensors header');
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataOffset)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
   } catch (error) {
     throw new SyntaxError(`${label}: the safetensors header is not valid UTF-8 JSON (${(error as Error).message})`);
   }

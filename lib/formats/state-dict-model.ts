@@ -3,7 +3,7 @@ import { RNN, type ForwardOptions, type RNNOutput } from '../rnn';
 
 /** The feeds' h0 and lengths: what forward and forwardAsync both take. */
 type StateOptions = Pick<ForwardOptions, 'h0' | 'lengths'>;
-import { describe, toTensor, type Tensor } from '../tensor';
+import { describe, formatShape, toTensor, type Tensor } from '../tensor';
 import { checkDeclaredShape, checkFeedNames } from './feeds';
 import { decodeSafetensors } from './safetensors';
 import { inferStateDict, type StateDictLayout } from './state-dict';
@@ -56,7 +56,7 @@ function buildRnn(layout: StateDictLayout, nonlinearity: 'tanh' | 'relu', batchF
 function lengthsOf(value: unknown): ArrayLike<number> {
   if (typeof value === 'object' && value !== null && 'data' in value && 'shape' in value) {
     const tensor = toTensor(value, 'lengths');
-    if (tensor.shape.length !== 1) throw new RangeError(`input 'lengths': expected shape [batch], got [${tensor.shape.join(', ')}]`);
+    if (tensor.shape.length !== 1) throw new RangeError(`input 'lengths': expected shape [batch], got ${formatShape(tensor.shape)}`);
     return tensor.data;
   }
   if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) return value as unknown as ArrayLike<number>;

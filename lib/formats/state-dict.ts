@@ -1,7 +1,7 @@
 // An nn.RNN's constructor arguments inferred from its state_dict: layer count from weight_ih_l{k},
 // sizes from weight_ih_l0, direction from the _reverse names, bias from bias_ih_l0.
-import { fromGluonNames } from '../gluon-names';
-import { parameterSlots } from '../parameters';
+import { fromGluonNames } from '../rnn/gluon-names';
+import { parameterSlots } from '../rnn/parameters';
 import { formatShape, type Tensor } from '../tensor';
 
 export interface StateDictLayout {

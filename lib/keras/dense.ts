@@ -1,6 +1,6 @@
 // Keras' Dense layer: y = act(x kernel + bias) over the last axis, one sgemm for all rows.
 import { kerasActivation } from '../activations';
-import { addon } from '../native';
+import { denseForward } from '../native/dense';
 import { checkOptionsObject, oneOf, optionalBoolean, positiveInteger } from '../options';
 import { randomSeed } from '../random';
 import { formatShape, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor';
@@ -73,9 +73,8 @@ export class Dense {
     const weights = this.kernel ? { kernel: this.kernel, bias: this.bias } : this.initialWeights(inDim);
     const rows = sizeOf(x.shape.slice(0, -1));
     const output = new Float32Array(rows * this.units);
-    const softmax = this.activation === 'softmax';
-    const act = softmax ? { kind: 0, alpha: 0, beta: 0 } : kerasActivation(this.activation, 'activation');
-    addon.dense(x.data, rows, inDim, weights.kernel, weights.bias, this.units, softmax ? 'softmax' : act.kind, act.alpha, act.beta, output);
+    const activation = this.activation === 'softmax' ? 'Softmax' : kerasActivation(this.activation, 'activation');
+    denseForward({ input: x.data, rows, inputSize: inDim, kernel: weights.kernel, bias: weights.bias, units: this.units, activation, output });
     if (!this.kernel) this.build(inDim, weights);
     return { data: output, shape: [...x.shape.slice(0, -1), this.units] };
   }

@@ -1,9 +1,10 @@
 // Keras' SimpleRNN layer (names, weight order and semantics of keras.layers.SimpleRNN) on the native kernel.
 import { kerasActivation } from '../activations';
-import type { NativeActivation } from '../native';
+import type { KernelActivation, SequenceCall } from '../native/binding';
+import { RnnKernel } from '../native/rnn-kernel';
 import { checkOptionsObject, optionalBoolean, positiveInteger } from '../options';
 import { randomSeed } from '../random';
-import { checkSequenceSize, RNN, type NativeCall } from '../rnn';
+import { checkSequenceSize } from '../rnn';
 import { describe, formatShape, formatValue, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
 import { isDetached, isUint8Array, realLength } from '../typed-arrays';
 import { glorotUniform, orthogonal, seededUniform } from './initializers';
@@ -21,6 +22,11 @@ export interface SimpleRNNOptions {
   inputDim?: number;
   seed?: number;
 }
+
+/** What call() returns: the state too when the layer was built with returnState: true. */
+export type SimpleRNNResult<ReturnState extends boolean> = ReturnState extends true
+  ? { output: Tensor; state: Tensor }
+  : { output: Tensor; state?: undefined };
 
 export interface SimpleRNNCallOptions {
   /** [N, units], or Keras' one-element list of it. */
@@ -54,33 +60,41 @@ function maskFrom(value: unknown, batch: number, steps: number): Uint8Array {
   return mask;
 }
 
-export class SimpleRNN {
+/** A built layer: the kernel it runs on and its weights as Keras holds them. */
+interface Built {
+  kernel: RnnKernel;
+  inputDim: number;
+  /** [D, units], [units, units], [units] or null. */
+  weights: { kernel: Float32Array; recurrent: Float32Array; bias: Float32Array | null };
+}
+
+export class SimpleRNN<ReturnState extends boolean = boolean> {
   readonly units: number;
   readonly activation: string;
   readonly useBias: boolean;
   readonly returnSequences: boolean;
-  readonly returnState: boolean;
+  readonly returnState: ReturnState;
   readonly goBackwards: boolean;
-  private readonly kernelActivation: NativeActivation;
+  private readonly kernelActivation: KernelActivation;
   private readonly seed: number;
-  private rnn: RNN | null = null;
+  private layer: Built | null = null;
 
-  constructor(options: SimpleRNNOptions) {
+  constructor(options: SimpleRNNOptions & { returnState?: ReturnState }) {
     const o = checkOptionsObject(options, OPTIONS, 'SimpleRNN options');
     this.units = positiveInteger(o.units, 'units');
     this.kernelActivation = kerasActivation(o.activation ?? 'tanh', 'activation');
     this.activation = (o.activation ?? 'tanh') as string; // a known name, once kerasActivation accepted it
     this.useBias = optionalBoolean(o.useBias, true, 'useBias');
     this.returnSequences = optionalBoolean(o.returnSequences, false, 'returnSequences');
-    this.returnState = optionalBoolean(o.returnState, false, 'returnState');
+    this.returnState = optionalBoolean(o.returnState, false, 'returnState') as ReturnState;
     this.goBackwards = optionalBoolean(o.goBackwards, false, 'goBackwards');
     this.seed = o.seed === undefined ? randomSeed() : (o.seed as number);
-    if (o.inputDim !== undefined) this.rnn = this.initialRnn(positiveInteger(o.inputDim, 'inputDim'));
+    if (o.inputDim !== undefined) this.layer = this.initialLayer(positiveInteger(o.inputDim, 'inputDim'));
   }
 
   /** The input feature size, once known (from inputDim, setWeights or the first call). */
   get inputDim(): number | undefined {
-    return this.rnn?.config.inputSize;
+    return this.layer?.inputDim;
   }
 
   /** Keras get_weights() order: kernel [D, units], recurrent_kernel [units, units], bias [units]. */
@@ -89,38 +103,36 @@ export class SimpleRNN {
     const names = this.useBias ? ['kernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrent_kernel'];
     const { inputDim, copies: [kernel, recurrent, bias] } = copyWeightList(weights, names, 'SimpleRNN', this.inputDim,
       (d) => [[d, u], [u, u], [u]]);
-    this.rnn = this.kerasRnn(inputDim, kernel, recurrent, bias);
+    this.layer = this.build(inputDim, { kernel, recurrent, bias: bias ?? null });
   }
 
   getWeights(): Tensor[] {
-    const rnn = this.built('getWeights');
-    const dict = rnn.stateDict();
-    const d = rnn.config.inputSize;
+    const { inputDim: d, weights: w } = this.built('getWeights');
     const u = this.units;
-    const weights = [tensor(transpose(dict.weight_ih_l0.data, u, d), [d, u]), tensor(transpose(dict.weight_hh_l0.data, u, u), [u, u])];
-    if (this.useBias) weights.push(dict.bias_ih_l0);
+    const weights = [tensor(w.kernel.slice(), [d, u]), tensor(w.recurrent.slice(), [u, u])];
+    if (w.bias) weights.push(tensor(w.bias.slice(), [u]));
     return weights;
   }
 
   /** x [N, T, D] -> output [N, T, units] (returnSequences) or [N, units]; state [N, units] with returnState. */
-  call(input: TensorLike, options?: SimpleRNNCallOptions): { output: Tensor; state?: Tensor } {
+  call(input: TensorLike, options?: SimpleRNNCallOptions): SimpleRNNResult<ReturnState> {
     const o = checkOptionsObject(options, ['initialState', 'mask'], 'SimpleRNN.call options');
     const x = toTensor(input, 'x');
     const [batch, steps, d] = this.checkInputShape(x.shape);
     // Keras builds the layer on its first call; a first call that fails leaves it unbuilt.
-    const rnn = this.rnn ?? this.initialRnn(d);
-    const call: NativeCall = {
+    const layer = this.layer ?? this.initialLayer(d);
+    const call: SequenceCall = {
       input: x.data, steps, batch, batchFirst: true,
       h0: this.initialState(o.initialState, batch),
       lengths: null,
       mask: o.mask === undefined || o.mask === null ? null : maskFrom(o.mask, batch, steps),
-      output: new Float32Array(batch * steps * this.units),
-      hn: new Float32Array(batch * this.units),
     };
-    rnn.run(call);
-    this.rnn = rnn;
-    const output = this.returnSequences ? tensor(call.output, [batch, steps, this.units]) : this.lastStep(call.output, batch, steps);
-    return this.returnState ? { output, state: tensor(call.hn, [batch, this.units]) } : { output };
+    const results = { output: new Float32Array(batch * steps * this.units), hn: new Float32Array(batch * this.units) };
+    layer.kernel.run(call, results);
+    this.layer = layer;
+    const output = this.returnSequences ? tensor(results.output, [batch, steps, this.units]) : this.lastStep(results.output, batch, steps);
+    const result = this.returnState ? { output, state: tensor(results.hn, [batch, this.units]) } : { output };
+    return result as SimpleRNNResult<ReturnState>;
   }
 
   private checkInputShape(shape: number[]): number[] {
@@ -148,24 +160,30 @@ export class SimpleRNN {
   }
 
   /** Keras' initial weights for inputs of `inputDim` features. */
-  private initialRnn(inputDim: number): RNN {
+  private initialLayer(inputDim: number): Built {
     const uniform = seededUniform(this.seed);
     const u = this.units;
-    return this.kerasRnn(inputDim, glorotUniform(inputDim, u, uniform), orthogonal(u, uniform), this.useBias ? new Float32Array(u) : undefined);
+    return this.build(inputDim, {
+      kernel: glorotUniform(inputDim, u, uniform), recurrent: orthogonal(u, uniform), bias: this.useBias ? new Float32Array(u) : null,
+    });
   }
 
-  private kerasRnn(d: number, kernel: Float32Array, recurrent: Float32Array, bias: Float32Array | undefined): RNN {
+  /** Keras' SimpleRNN is one layer, one direction (reverse for goBackwards), with one bias. */
+  private build(d: number, weights: Built['weights']): Built {
     const u = this.units;
-    const rnn = new RNN({ inputSize: d, hiddenSize: u, bias: this.useBias, direction: this.goBackwards ? 'reverse' : 'forward', seed: 0 },
-      { activations: [this.kernelActivation], outputsInProcessingOrder: this.goBackwards });
-    const dict: Record<string, Float32Array> = { weight_ih_l0: transpose(kernel, d, u), weight_hh_l0: transpose(recurrent, u, u) };
-    if (bias) Object.assign(dict, { bias_ih_l0: bias, bias_hh_l0: new Float32Array(u) });
-    rnn.loadStateDict(dict);
-    return rnn;
+    const kernel = new RnnKernel({
+      inputSize: d, hiddenSize: u, numLayers: 1, direction: this.goBackwards ? 'reverse' : 'forward',
+      activations: [this.kernelActivation], clip: Infinity, outputsInProcessingOrder: this.goBackwards,
+    });
+    kernel.setWeights({
+      layer: 0, direction: 0, weightIh: transpose(weights.kernel, d, u), weightHh: transpose(weights.recurrent, u, u),
+      biasIh: weights.bias, biasHh: weights.bias ? new Float32Array(u) : null,
+    });
+    return { kernel, inputDim: d, weights };
   }
 
-  private built(method: string): RNN {
-    if (!this.rnn) throw new Error(`SimpleRNN.${method}: the layer is not built yet; call setWeights, pass inputDim, or call it on an input first`);
-    return this.rnn;
+  private built(method: string): Built {
+    if (!this.layer) throw new Error(`SimpleRNN.${method}: the layer is not built yet; call setWeights, pass inputDim, or call it on an input first`);
+    return this.layer;
   }
 }

@@ -23,7 +23,6 @@ static Napi::Object InitVanillaRnn(Napi::Env env, Napi::Object exports) {
   exports.Set("setKernelPath", Napi::Function::New<vrnn_binding::SetKernelPath>(env, "setKernelPath"));
   exports.Set("getKernelPath", Napi::Function::New<vrnn_binding::GetKernelPath>(env, "getKernelPath"));
   exports.Set("supportedKernelPaths", Napi::Function::New<vrnn_binding::SupportedKernelPaths>(env, "supportedKernelPaths"));
-  exports.Set("sgemm", Napi::Function::New<vrnn_binding::Sgemm>(env, "sgemm"));
   return exports;
 }
 

@@ -1,5 +1,5 @@
-// dense(input, rows, in, kernel, bias | null, units, activationKind | "softmax", alpha, beta, output):
-// Keras Dense on the kernel.
+// dense({ input, rows, inputSize, kernel, bias | null, units, activation | "Softmax", output }):
+// Keras Dense on the kernel (typed in lib/native/binding.ts).
 #pragma once
 
 #include <napi.h>

@@ -81,6 +81,11 @@ bool BoolArg(const Napi::Value& value, const char* name) {
   return value.As<Napi::Boolean>().Value();
 }
 
+Napi::Object ObjectArg(const Napi::Value& value, const char* name) {
+  if (!value.IsObject()) ThrowType(value.Env(), std::string(name) + ": expected an object");
+  return value.As<Napi::Object>();
+}
+
 std::size_t CheckedProduct(Napi::Env env, std::size_t a, std::size_t b, const char* what) {
   if (a != 0 && b > std::numeric_limits<std::size_t>::max() / a) {
     ThrowRange(env, std::string(what) + ": size overflows");

@@ -23,6 +23,8 @@ uint8_t* OptionalUint8Arg(const Napi::Value& value, const char* name, std::size_
 int64_t IntegerArg(const Napi::Value& value, const char* name, int64_t min, int64_t max);
 double NumberArg(const Napi::Value& value, const char* name);
 bool BoolArg(const Napi::Value& value, const char* name);
+// A plain object (one call's arguments).
+Napi::Object ObjectArg(const Napi::Value& value, const char* name);
 
 // a * b, or a RangeError naming `what` when the product does not fit in size_t.
 std::size_t CheckedProduct(Napi::Env env, std::size_t a, std::size_t b, const char* what);

@@ -9,6 +9,7 @@
 #include "../kernel/step_kernel.h"
 #include "../kernel/thread_pool.h"
 #include "addon_data.h"
+#include "enum_names.h"
 #include "forward_async.h"
 #include "js_args.h"
 
@@ -18,11 +19,9 @@ namespace {
 constexpr int64_t kMaxBlasDimension = std::numeric_limits<int32_t>::max();
 
 vrnn::Activation ActivationFrom(const Napi::Value& value, const char* name) {
-  if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), std::string(name) + ": expected an object");
-  Napi::Object object = value.As<Napi::Object>();
+  const Napi::Object object = ObjectArg(value, name);
   vrnn::Activation activation;
-  activation.kind = static_cast<vrnn::ActivationKind>(
-      IntegerArg(object.Get("kind"), name, 0, vrnn::kActivationKindCount - 1));
+  activation.kind = ActivationKindArg(object.Get("name"), name);
   activation.alpha = static_cast<float>(NumberArg(object.Get("alpha"), name));
   activation.beta = static_cast<float>(NumberArg(object.Get("beta"), name));
   return activation;
@@ -40,13 +39,12 @@ void CheckMatrixSizes(Napi::Env env, const vrnn::RnnSpec& spec) {
 }
 
 vrnn::RnnSpec SpecFrom(const Napi::Value& value) {
-  if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), "spec: expected an object");
-  Napi::Object object = value.As<Napi::Object>();
+  const Napi::Object object = ObjectArg(value, "spec");
   vrnn::RnnSpec spec;
   spec.input_size = static_cast<int>(IntegerArg(object.Get("inputSize"), "inputSize", 1, kMaxBlasDimension));
   spec.hidden_size = static_cast<int>(IntegerArg(object.Get("hiddenSize"), "hiddenSize", 1, kMaxBlasDimension / 2));
   spec.num_layers = static_cast<int>(IntegerArg(object.Get("numLayers"), "numLayers", 1, 1 << 16));
-  spec.direction = static_cast<vrnn::Direction>(IntegerArg(object.Get("direction"), "direction", 0, 2));
+  spec.direction = DirectionArg(object.Get("direction"), "direction");
   Napi::Value activations = object.Get("activations");
   if (!activations.IsArray() || activations.As<Napi::Array>().Length() != static_cast<uint32_t>(spec.num_directions())) {
     throw Napi::TypeError::New(value.Env(), "activations: expected one per direction");
@@ -54,14 +52,13 @@ vrnn::RnnSpec SpecFrom(const Napi::Value& value) {
   for (int dir = 0; dir < spec.num_directions(); ++dir) {
     spec.activations[dir] = ActivationFrom(activations.As<Napi::Array>().Get(dir), "activations");
   }
-  const double clip = NumberArg(object.Get("clip"), "clip");
-  if (!(clip > 0)) throw Napi::RangeError::New(value.Env(), "clip: expected a positive number or Infinity");
-  spec.clip = static_cast<float>(clip);
+  spec.clip = static_cast<float>(NumberArg(object.Get("clip"), "clip"));
   spec.outputs_in_processing_order = BoolArg(object.Get("outputsInProcessingOrder"), "outputsInProcessingOrder");
   CheckMatrixSizes(value.Env(), spec);
   return spec;
 }
 
+// The recurrence indexes rows by each length: one outside [1, steps] would read past the input.
 void CheckLengths(Napi::Env env, const int32_t* lengths, std::size_t batch, std::size_t steps) {
   if (lengths == nullptr) return;
   for (std::size_t b = 0; b < batch; ++b) {
@@ -100,24 +97,27 @@ NativeRnn::~NativeRnn() {
 
 Napi::Value NativeRnn::SetWeights(const Napi::CallbackInfo& info) {
   const vrnn::RnnSpec& spec = model_->spec();
-  const int layer = static_cast<int>(IntegerArg(info[0], "layer", 0, spec.num_layers - 1));
-  const int dir = static_cast<int>(IntegerArg(info[1], "direction", 0, spec.num_directions() - 1));
+  const Napi::Object weights = ObjectArg(info[0], "weights");
+  const int layer = static_cast<int>(IntegerArg(weights.Get("layer"), "layer", 0, spec.num_layers - 1));
+  const int dir = static_cast<int>(IntegerArg(weights.Get("direction"), "direction", 0, spec.num_directions() - 1));
   const std::size_t h = spec.hidden_size;
   const std::size_t in = spec.layer_input_size(layer);
   try {
     // An async call in flight holds the model: give it a copy so it keeps the weights it started with.
     if (model_.use_count() > 1) model_ = std::make_shared<vrnn::RnnModel>(*model_);
-    SetWeightsChecked(info, layer, dir, h, in);
+    SetWeightsChecked(weights, layer, dir, h, in);
   } catch (const std::bad_alloc&) {
     throw Napi::RangeError::New(info.Env(), "loadStateDict: out of memory for the weights");
   }
   return info.Env().Undefined();
 }
 
-void NativeRnn::SetWeightsChecked(const Napi::CallbackInfo& info, int layer, int dir, std::size_t h, std::size_t in) {
-  model_->SetWeights(layer, dir, Float32Arg(info[2], "weight_ih", CheckedProduct(info.Env(), h, in, "weight_ih")),
-                     Float32Arg(info[3], "weight_hh", CheckedProduct(info.Env(), h, h, "weight_hh")),
-                     OptionalFloat32Arg(info[4], "bias_ih", h), OptionalFloat32Arg(info[5], "bias_hh", h));
+void NativeRnn::SetWeightsChecked(const Napi::Object& weights, int layer, int dir, std::size_t h, std::size_t in) {
+  Napi::Env env = weights.Env();
+  model_->SetWeights(layer, dir, Float32Arg(weights.Get("weightIh"), "weightIh", CheckedProduct(env, h, in, "weightIh")),
+                     Float32Arg(weights.Get("weightHh"), "weightHh", CheckedProduct(env, h, h, "weightHh")),
+                     OptionalFloat32Arg(weights.Get("biasIh"), "biasIh", h),
+                     OptionalFloat32Arg(weights.Get("biasHh"), "biasHh", h));
 }
 
 SequenceArgs ReadSequenceArgs(const Napi::CallbackInfo& info, const vrnn::RnnSpec& spec) {
@@ -135,17 +135,17 @@ SequenceArgs ReadSequenceArgs(const Napi::CallbackInfo& info, const vrnn::RnnSpe
   args.input_size = CheckedProduct(env, rows, spec.input_size, "input");
   args.output_size = CheckedProduct(env, rows, nd * h, "output");
   args.state_size = CheckedProduct(env, CheckedProduct(env, spec.num_layers * nd, batch, "hn"), h, "hn");
-  vrnn::SequenceBatch& call = args.call;
-  call.steps = steps;
-  call.batch = batch;
-  call.input = Float32Arg(info[0], "input", args.input_size);
-  call.batch_first = BoolArg(info[3], "batchFirst");
-  call.h0 = OptionalFloat32Arg(info[4], "h0", args.state_size);
-  call.lengths = OptionalInt32Arg(info[5], "lengths", batch);
-  call.mask = OptionalUint8Arg(info[6], "mask", rows);
-  CheckLengths(env, call.lengths, batch, steps);
-  call.kernel_path = DataOf(env).kernel_path;
-  call.max_threads = vrnn::ComputeThreads::Instance().max_threads();
+  vrnn::SequenceBatch& batch_call = args.call;
+  batch_call.steps = steps;
+  batch_call.batch = batch;
+  batch_call.input = Float32Arg(info[0], "input", args.input_size);
+  batch_call.batch_first = BoolArg(info[3], "batchFirst");
+  batch_call.h0 = OptionalFloat32Arg(info[4], "h0", args.state_size);
+  batch_call.lengths = OptionalInt32Arg(info[5], "lengths", batch);
+  batch_call.mask = OptionalUint8Arg(info[6], "mask", rows);
+  CheckLengths(env, batch_call.lengths, batch, steps);
+  batch_call.kernel_path = DataOf(env).kernel_path;
+  batch_call.max_threads = vrnn::ComputeThreads::Instance().max_threads();
   return args;
 }
 
@@ -204,15 +204,18 @@ Napi::Value SharedFloat32Arg(const Napi::Value& value, const char* name, std::si
 Napi::Value NativeRnn::ForwardAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   SequenceArgs args = ReadSequenceArgs(info, model_->spec());
-  if (!info[7].IsFunction()) throw Napi::TypeError::New(env, "callback: expected a function");
+  const Napi::Value output = info[7];
+  const Napi::Value hn = info[8];
+  const Napi::Value done = info[9];
+  if (!done.IsFunction()) throw Napi::TypeError::New(env, "done: expected a function");
   std::vector<Napi::Value> outputs;
   // Both outputs or neither: one given alone is refused below as the other's wrong type.
-  if ((!info[8].IsNull() && !info[8].IsUndefined()) || (!info[9].IsNull() && !info[9].IsUndefined())) {
-    outputs.push_back(SharedFloat32Arg(info[8], "out.output", args.output_size, &args.call.output));
-    outputs.push_back(SharedFloat32Arg(info[9], "out.hn", args.state_size, &args.call.hn));
+  if ((!output.IsNull() && !output.IsUndefined()) || (!hn.IsNull() && !hn.IsUndefined())) {
+    outputs.push_back(SharedFloat32Arg(output, "out.output", args.output_size, &args.call.output));
+    outputs.push_back(SharedFloat32Arg(hn, "out.hn", args.state_size, &args.call.hn));
     CheckApart(env, args.call.output, args.output_size, "out.output", args.call.hn, args.state_size, "out.hn");
   }
-  return StartForwardWorker(env, model_, async_scratch_, args, outputs, info[7].As<Napi::Function>());
+  return StartForwardWorker(env, model_, async_scratch_, args, outputs, done.As<Napi::Function>());
 }
 
 }  // namespace vrnn_binding

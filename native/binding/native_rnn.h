@@ -21,13 +21,16 @@ class NativeRnn : public Napi::ObjectWrap<NativeRnn> {
   ~NativeRnn() override;
 
  private:
-  // setWeights(layer, direction, wIh, wHh, bIh | null, bHh | null)
+  // Typed in lib/native/binding.ts. setWeights takes one object; the forward calls take their fields
+  // as arguments, in the order below, since reading them as properties through Node-API costs more
+  // than a whole small call.
+  // setWeights({ layer, direction, weightIh, weightHh, biasIh | null, biasHh | null })
   Napi::Value SetWeights(const Napi::CallbackInfo& info);
-  void SetWeightsChecked(const Napi::CallbackInfo& info, int layer, int dir, std::size_t h, std::size_t in);
+  void SetWeightsChecked(const Napi::Object& weights, int layer, int dir, std::size_t h, std::size_t in);
   // forward(input, steps, batch, batchFirst, h0 | null, lengths | null, mask | null, output, hn)
   Napi::Value Forward(const Napi::CallbackInfo& info);
-  // forwardAsync(input, steps, batch, batchFirst, h0 | null, lengths | null, mask | null, callback,
-  //              output | null, hn | null) -> cancel(); outputs over a SharedArrayBuffer, or both null
+  // forwardAsync(input, steps, batch, batchFirst, h0, lengths, mask, output | null, hn | null, done)
+  // -> cancel(); outputs over a SharedArrayBuffer, or both null for new ArrayBuffers
   Napi::Value ForwardAsync(const Napi::CallbackInfo& info);
 
   std::shared_ptr<vrnn::RnnModel> model_;

@@ -11,7 +11,6 @@
 #endif
 
 #include <cstdlib>
-#include <limits>
 #include <mutex>
 #include <string>
 
@@ -60,16 +59,14 @@ Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), vrnn::ComputeThreads::Instance().max_threads());
 }
 
+// lib/ has checked the name against supportedKernelPaths(); this only maps it.
 Napi::Value SetKernelPath(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsString()) throw Napi::TypeError::New(env, "path: expected a string");
   const std::string name = info[0].As<Napi::String>().Utf8Value();
   vrnn::KernelPath path;
-  if (!vrnn::ParseKernelPath(name, &path)) {
-    throw Napi::RangeError::New(env, "path: expected 'auto', 'avx512', 'avx2' or 'portable', got '" + name + "'");
-  }
-  if (!vrnn::KernelPathSupported(path)) {
-    throw Napi::RangeError::New(env, "path: '" + name + "' is not supported by this CPU");
+  if (!vrnn::ParseKernelPath(name, &path) || !vrnn::KernelPathSupported(path)) {
+    throw Napi::RangeError::New(env, "path: '" + name + "' is not a kernel path this CPU supports");
   }
   DataOf(env).kernel_path = path;
   return env.Undefined();
@@ -85,24 +82,6 @@ Napi::Value SupportedKernelPaths(const Napi::CallbackInfo& info) {
     if (vrnn::KernelPathSupported(path)) paths.Set(paths.Length(), vrnn::KernelPathName(path));
   }
   return paths;
-}
-
-Napi::Value Sgemm(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
-  const std::size_t m = IntegerArg(info[0], "M", 1, kMax);
-  const std::size_t n = IntegerArg(info[1], "N", 1, kMax);
-  const std::size_t k = IntegerArg(info[2], "K", 1, kMax);
-  const float* a = Float32Arg(info[3], "a", CheckedProduct(env, m, k, "a"));
-  const float* b = Float32Arg(info[4], "b", CheckedProduct(env, k, n, "b"));
-  float* c = Float32Arg(info[5], "c", CheckedProduct(env, m, n, "c"));
-  const int threads = static_cast<int>(IntegerArg(info[6], "threads", 1, kMaxThreads));
-  openblas_set_num_threads(threads);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<blasint>(m), static_cast<blasint>(n),
-              static_cast<blasint>(k), 1.0f, a, static_cast<blasint>(k), b, static_cast<blasint>(n), 0.0f, c,
-              static_cast<blasint>(n));
-  openblas_set_num_threads(1);
-  return env.Undefined();
 }
 
 }  // namespace vrnn_binding

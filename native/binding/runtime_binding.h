@@ -1,5 +1,4 @@
-// Process and environment settings exposed to JS: the thread budget, the kernel path, and a raw
-// sgemm for the benchmark's peak measurement.
+// Process and environment settings exposed to JS: the thread budget and the kernel path.
 #pragma once
 
 #include <napi.h>
@@ -16,7 +15,5 @@ Napi::Value GetNumThreads(const Napi::CallbackInfo& info);
 Napi::Value SetKernelPath(const Napi::CallbackInfo& info);
 Napi::Value GetKernelPath(const Napi::CallbackInfo& info);
 Napi::Value SupportedKernelPaths(const Napi::CallbackInfo& info);
-// sgemm(M, N, K, a, b, c, threads): C = A B row-major, OpenBLAS on `threads` threads for this call.
-Napi::Value Sgemm(const Napi::CallbackInfo& info);
 
 }  // namespace vrnn_binding

@@ -115,16 +115,19 @@ describe('TF.js: hostile model.json and shards', () => {
   it('weight shards that are missing, short, long, or outside the model directory', async () => {
     const missing = modelDir((json) => { json.weightsManifest[0].paths = ['nope.bin']; });
     await expect(loadModel(missing)).rejects.toThrow(/cannot read weight file 'nope.bin' listed in weightsManifest: ENOENT/);
-    await expect(loadModel(modelDir(undefined, weightsBin().slice(0, 200)))).rejects.toThrow(/weightsManifest\[0\] weight 'dense_Dense1\/kernel' \(at byte 180 of the shards\): shape \[5, 2\] needs 40 bytes, only 20 are present/);
+    await expect(loadModel(modelDir(undefined, weightsBin().slice(0, 200)))).rejects.toThrow(/weightsManifest\[0\]: the weight files hold 200 bytes \('weights.bin' 200\), the weights listed take 228/);
     const longer = new Uint8Array(232);
     longer.set(weightsBin());
-    await expect(loadModel(modelDir(undefined, longer))).rejects.toThrow(/weightsManifest\[0\]: the shards hold 232 bytes, the weights listed use 228/);
+    await expect(loadModel(modelDir(undefined, longer))).rejects.toThrow(/weightsManifest\[0\]: weight file 'weights.bin' is 232 bytes, the weights listed leave 228 bytes for it/);
     await expect(loadModel(modelDir((json) => { json.weightsManifest[0].paths = ['../weights.bin']; }))).rejects.toThrow(/weight path "..\/weights.bin" must be relative to the model.json directory, without '..'/);
     await expect(loadModel(modelDir((json) => { json.weightsManifest[0].paths = ['/etc/passwd']; }))).rejects.toThrow(/weight path "\/etc\/passwd" must be relative/);
   });
 
   it('manifest shapes that overflow or disagree with the layers', async () => {
-    await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[0].shape = [2 ** 40, 2 ** 40]; }))).rejects.toThrow(/weight 'simple_rnn_SimpleRNN1\/kernel' .*has more than 2147483647 elements/);
+    await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[0].shape = [2 ** 40, 2 ** 40]; }))).rejects.toThrow(/weight 'simple_rnn_SimpleRNN1\/kernel': shape \[1099511627776, 1099511627776\] has more than 2147483647 elements/);
+    // Each weight fits, together they would not fit one buffer: refused before a shard is opened.
+    await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[0].shape = [2 ** 31 - 1]; json.weightsManifest[0].paths = ['missing.bin']; })))
+      .rejects.toThrow(/weightsManifest\[0\]: its weights take 8589934756 bytes, more than the \d+ one buffer may hold/);
     await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[0].shape = [-3, 5]; }))).rejects.toThrow(/shape\[0\]: expected a non-negative integer dimension, got -3/);
     await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[0].shape = [5, 3]; })))
       .rejects.toThrow(/layer "simple_rnn_SimpleRNN1" \(SimpleRNN\): its kernel \[5, 3\] takes 5 features, its input has 3/);

@@ -2,7 +2,11 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as protobuf from 'protobufjs';
 import { expect } from 'vitest';
+import { schemaPath } from '../../lib/formats/onnx/proto';
+import { FLOAT } from '../../lib/formats/onnx/value';
+export { mulberry32, randomFloat32 } from './random';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -84,107 +88,21 @@ export function expectExact(got: ArrayLike<number>, want: ArrayLike<number>, wha
   expectElementwise(got, want, what, isExact);
 }
 
-/** Seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `n` float32 values uniform in [-scale, scale). */
-export function randomFloat32(rng: () => number, n: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = (rng() * 2 - 1) * scale;
-  return out;
-}
-
 /**
  * Float initializers of an ONNX model file, by name. The onnx_* fixtures keep W, R and B only as
- * graph initializers, so the test reads them with this minimal protobuf walk
- * (ModelProto.graph = 7, GraphProto.initializer = 5, TensorProto dims = 1, float_data = 4,
- * name = 8, raw_data = 9).
+ * graph initializers; they are read here with protobufjs over the package's onnx.proto, a decoder
+ * independent of the library's own.
  */
 export function loadOnnxInitializers(relPath: string): Map<string, FixtureTensor> {
-  const model = readFileSync(path.join(FIXTURES_DIR, relPath));
+  const ModelProto = protobuf.loadSync(schemaPath()).lookupType('onnx.ModelProto');
+  const model = ModelProto.toObject(ModelProto.decode(readFileSync(path.join(FIXTURES_DIR, relPath))), { longs: Number, bytes: Array }) as {
+    graph: { initializer: Array<{ name: string; dims?: number[]; dataType: number; floatData?: number[]; rawData?: number[] }> };
+  };
   const result = new Map<string, FixtureTensor>();
-  for (const graph of protoFields(model).filter((f) => f.field === 7)) {
-    for (const init of protoFields(graph.bytes!).filter((f) => f.field === 5)) {
-      const { name, tensor } = decodeFloatTensor(init.bytes!);
-      result.set(name, tensor);
-    }
+  for (const init of model.graph.initializer) {
+    if (init.dataType !== FLOAT) throw new Error(`initializer ${init.name}: data_type ${init.dataType} is not float`);
+    const data = init.rawData?.length ? new Float32Array(Uint8Array.from(init.rawData).buffer) : Float32Array.from(init.floatData ?? []);
+    result.set(init.name, { shape: init.dims ?? [], data });
   }
   return result;
-}
-
-type ProtoField = { field: number; value?: number; bytes?: Uint8Array };
-
-function readVarint(buf: Uint8Array, pos: number): [number, number] {
-  let value = 0;
-  let scale = 1;
-  for (;;) {
-    const byte = buf[pos++];
-    value += (byte & 0x7f) * scale;
-    scale *= 128;
-    if (byte < 0x80) return [value, pos];
-  }
-}
-
-function protoFields(buf: Uint8Array): ProtoField[] {
-  const fields: ProtoField[] = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    const [key, afterKey] = readVarint(buf, pos);
-    const field = Math.floor(key / 8);
-    const wireType = key & 7;
-    pos = afterKey;
-    if (wireType === 0) {
-      const [value, next] = readVarint(buf, pos);
-      fields.push({ field, value });
-      pos = next;
-    } else if (wireType === 2) {
-      const [length, start] = readVarint(buf, pos);
-      fields.push({ field, bytes: buf.subarray(start, start + length) });
-      pos = start + length;
-    } else if (wireType === 5 || wireType === 1) {
-      const size = wireType === 5 ? 4 : 8;
-      fields.push({ field, bytes: buf.subarray(pos, pos + size) });
-      pos += size;
-    } else {
-      throw new Error(`unsupported protobuf wire type ${wireType}`);
-    }
-  }
-  return fields;
-}
-
-function littleEndianFloats(bytes: Uint8Array): number[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return Array.from({ length: bytes.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
-}
-
-function packedVarints(bytes: Uint8Array): number[] {
-  const values: number[] = [];
-  for (let pos = 0; pos < bytes.length; ) {
-    const [value, next] = readVarint(bytes, pos);
-    values.push(value);
-    pos = next;
-  }
-  return values;
-}
-
-function decodeFloatTensor(buf: Uint8Array): { name: string; tensor: FixtureTensor } {
-  let name = '';
-  const shape: number[] = [];
-  const data: number[] = [];
-  for (const f of protoFields(buf)) {
-    if (f.field === 1) shape.push(...(f.bytes ? packedVarints(f.bytes) : [f.value!]));
-    else if (f.field === 8) name = new TextDecoder().decode(f.bytes);
-    else if (f.field === 4 || f.field === 9) data.push(...littleEndianFloats(f.bytes!));
-    else if (f.field === 2 && f.value !== 1) throw new Error(`initializer data_type ${f.value} is not float`);
-  }
-  return { name, tensor: { shape, data: Float32Array.from(data) } };
 }

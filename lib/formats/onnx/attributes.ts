@@ -1,18 +1,13 @@
 // Typed access to a node's attributes, with errors naming the node and the attribute.
-import { int64, type AttributeProto, type NodeProto, type TensorProto } from './proto';
+import type { AttributeProto, NodeProto, TensorProto } from './proto';
 
-// AttributeProto.AttributeType codes.
-const FLOAT = 1;
-const INT = 2;
-const STRING = 3;
-const TENSOR = 4;
-const FLOATS = 6;
-const INTS = 7;
-const STRINGS = 8;
-const TYPE_NAMES: Record<number, string> = {
-  0: 'UNDEFINED', 1: 'FLOAT', 2: 'INT', 3: 'STRING', 4: 'TENSOR', 5: 'GRAPH', 6: 'FLOATS', 7: 'INTS', 8: 'STRINGS',
-  9: 'TENSORS', 10: 'GRAPHS', 11: 'SPARSE_TENSOR', 12: 'SPARSE_TENSORS', 13: 'TYPE_PROTO', 14: 'TYPE_PROTOS',
-};
+/** AttributeProto.AttributeType, as onnx.proto defines it (a test holds the two together). */
+export const ATTRIBUTE_TYPES = {
+  UNDEFINED: 0, FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8,
+  TENSORS: 9, GRAPHS: 10, SPARSE_TENSOR: 11, SPARSE_TENSORS: 12, TYPE_PROTO: 13, TYPE_PROTOS: 14,
+} as const;
+const { FLOAT, INT, STRING, TENSOR, FLOATS, INTS, STRINGS } = ATTRIBUTE_TYPES;
+const TYPE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ATTRIBUTE_TYPES).map(([name, code]) => [code, name]));
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
@@ -56,11 +51,12 @@ export class Attributes {
   int(name: string): number | undefined;
   int(name: string, fallback?: number): number | undefined {
     const attribute = this.get(name, INT);
-    return attribute ? int64(attribute.i) : fallback;
+    return attribute ? attribute.i : fallback;
   }
 
   ints(name: string): number[] | undefined {
-    return this.get(name, INTS)?.ints.map(int64);
+    const ints = this.get(name, INTS)?.ints;
+    return ints && Array.from(ints);
   }
 
   float(name: string): number | undefined {
@@ -68,7 +64,8 @@ export class Attributes {
   }
 
   floats(name: string): number[] | undefined {
-    return this.get(name, FLOATS)?.floats.slice();
+    const floats = this.get(name, FLOATS)?.floats;
+    return floats && Array.from(floats);
   }
 
   string(name: string): string | undefined {

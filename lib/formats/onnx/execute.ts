@@ -1,6 +1,7 @@
 // Runs a compiled graph: the planned nodes in order over a table of named values.
 import type { CompiledGraph, PlannedNode } from './graph';
-import { runLimits, type Outputs } from './op';
+import { ElementBudget } from './budget';
+import type { Outputs } from './op';
 import type { Value } from './value';
 
 function inputsOf(node: PlannedNode, values: Map<string, Value>): Array<Value | undefined> {
@@ -21,17 +22,26 @@ function results(graph: CompiledGraph, values: Map<string, Value>): Map<string, 
 
 export function execute(graph: CompiledGraph, feeds: Map<string, Value>): Map<string, Value> {
   const values = new Map([...graph.constants, ...feeds]);
-  const limits = runLimits(values.values());
-  for (const node of graph.plan) store(node, node.op.run(inputsOf(node, values), limits), values);
+  const budget = ElementBudget.forCall(graph.fileBytes, feeds.values());
+  for (const node of graph.plan) {
+    const inputs = inputsOf(node, values);
+    const mark = budget.mark();
+    const outputs = node.op.run(inputs, budget);
+    budget.settle(mark, inputs, outputs, node.label);
+    store(node, outputs, values);
+  }
   return results(graph, values);
 }
 
 export async function executeAsync(graph: CompiledGraph, feeds: Map<string, Value>): Promise<Map<string, Value>> {
   const values = new Map([...graph.constants, ...feeds]);
-  const limits = runLimits(values.values());
+  const budget = ElementBudget.forCall(graph.fileBytes, feeds.values());
   for (const node of graph.plan) {
     const inputs = inputsOf(node, values);
-    store(node, node.op.runAsync ? await node.op.runAsync(inputs, limits) : node.op.run(inputs, limits), values);
+    const mark = budget.mark();
+    const outputs = node.op.runAsync ? await node.op.runAsync(inputs, budget) : node.op.run(inputs, budget);
+    budget.settle(mark, inputs, outputs, node.label);
+    store(node, outputs, values);
   }
   return results(graph, values);
 }

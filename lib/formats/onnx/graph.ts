@@ -2,9 +2,10 @@
 // node whose inputs are all known folded into a constant; what remains runs per call.
 import type { Dim } from '../types';
 import { Attributes } from './attributes';
-import { runLimits, type CompiledOp, type Operator, type Outputs } from './op';
+import { ElementBudget } from './budget';
+import type { CompiledOp, Operator, Outputs } from './op';
 import { OPERATORS } from './ops/registry';
-import { int64, type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './proto';
+import type { GraphProto, ModelProto, NodeProto, ValueInfoProto } from './proto';
 import { valueFromTensorProto } from './tensor-proto';
 import { isFloatType, isSupportedType, typeName, type Value } from './value';
 
@@ -33,18 +34,20 @@ export interface CompiledGraph {
   nodes: Array<{ name: string; opType: string; description?: Record<string, unknown> }>;
   numParameters: number;
   opset: number;
+  /** The file's size, which sizes every call's budget as it sized the load's. */
+  fileBytes: number;
 }
 
 function opsetOf(model: ModelProto, label: string): number {
   const entry = model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
   if (!entry) throw new Error(`${label}: the model imports no ai.onnx operator set`);
-  return int64(entry.version);
+  return entry.version;
 }
 
 function describeValue(info: ValueInfoProto, what: string): GraphValue {
   const tensorType = info.type?.tensorType;
   if (!tensorType) throw new TypeError(`${what} '${info.name}': only tensor values are supported`);
-  const dims = tensorType.shape?.dim.map((d): Dim => (d.value === 'dimValue' ? int64(d.dimValue!) : d.dimParam || '?'));
+  const dims = tensorType.shape?.dim.map((d): Dim => (d.value === 'dimValue' ? d.dimValue : d.dimParam || '?'));
   return { name: info.name, dtype: tensorType.elemType, shape: dims ?? null };
 }
 
@@ -68,7 +71,7 @@ class GraphCompiler {
   readonly plan: PlannedNode[] = [];
   readonly nodes: CompiledGraph['nodes'] = [];
 
-  constructor(private readonly graph: GraphProto, private readonly label: string) {
+  constructor(private readonly graph: GraphProto, private readonly label: string, private readonly budget: ElementBudget) {
     this.constants = readInitializers(graph, label);
     for (const name of this.constants.keys()) this.defined.add(name);
   }
@@ -92,9 +95,16 @@ class GraphCompiler {
     const attributes = new Attributes(node, label);
     const op = operator.compile({ label, attributes, constants, present });
     this.nodes.push({ name: node.name, opType: node.opType, description: op.describe?.() });
-    if (present.every((p, i) => !p || constants[i])) this.fold(node, op.run(constants, runLimits(this.constants.values())), label);
+    if (operator.folds !== false && present.every((p, i) => !p || constants[i])) this.fold(node, this.runFolded(op, constants, label), label);
     else this.plan.push({ label, opType: node.opType, attributes, inputs: node.input.slice(), outputs: node.output.slice(), op });
     for (const name of node.output) if (name !== '') this.defined.add(name);
+  }
+
+  private runFolded(op: CompiledOp, constants: Array<Value | undefined>, label: string): Outputs {
+    const mark = this.budget.mark();
+    const outputs = op.run(constants, this.budget);
+    this.budget.settle(mark, constants, outputs, label);
+    return outputs;
   }
 
   private operatorFor(node: NodeProto, index: number): Operator {
@@ -127,10 +137,11 @@ class GraphCompiler {
   }
 }
 
-export function compileGraph(model: ModelProto, label: string): CompiledGraph {
+/** `fileBytes` sizes the budget for everything folding creates (ElementBudget.forLoad). */
+export function compileGraph(model: ModelProto, label: string, fileBytes: number): CompiledGraph {
   const graph = model.graph!;
   const opset = opsetOf(model, label);
-  const compiler = new GraphCompiler(graph, label);
+  const compiler = new GraphCompiler(graph, label, ElementBudget.forLoad(fileBytes));
   const numParameters = [...compiler.constants.values()].reduce((n, v) => n + (isFloatType(v.dtype) ? v.data.length : 0), 0);
   const inputs = compiler.inputs();
   graph.node.forEach((node, i) => compiler.compileNode(node, i));
@@ -138,5 +149,5 @@ export function compileGraph(model: ModelProto, label: string): CompiledGraph {
   for (const output of outputs) {
     if (!compiler.defined.has(output.name)) throw new Error(`${label}: graph output '${output.name}' is produced by no node`);
   }
-  return { inputs, outputs, constants: compiler.constants, plan: compiler.plan, nodes: compiler.nodes, numParameters, opset };
+  return { inputs, outputs, constants: compiler.constants, plan: compiler.plan, nodes: compiler.nodes, numParameters, opset, fileBytes };
 }

@@ -6,7 +6,7 @@ import { findBatchAxes } from './batch-axes';
 import { execute, executeAsync } from './execute';
 import { feedValue } from './feeds';
 import { compileGraph, type CompiledGraph, type GraphValue } from './graph';
-import { decodeModelProto, int64, type ModelProto } from './proto';
+import { decodeModelProto, type ModelProto } from './proto';
 import type { Value } from './value';
 
 function shapes(values: GraphValue[]): Record<string, Dim[] | null> {
@@ -17,7 +17,7 @@ function configOf(model: ModelProto, graph: CompiledGraph): Record<string, unkno
   const operators: Record<string, number> = {};
   for (const node of graph.nodes) operators[node.opType] = (operators[node.opType] ?? 0) + 1;
   return {
-    irVersion: int64(model.irVersion),
+    irVersion: model.irVersion,
     opsetVersion: graph.opset,
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' ') || null,
     graphName: model.graph!.name || null,
@@ -40,7 +40,7 @@ export class OnnxModel implements Model {
 
   constructor(bytes: Uint8Array, label: string) {
     const model = decodeModelProto(bytes, label);
-    this.graph = compileGraph(model, label);
+    this.graph = compileGraph(model, label, bytes.length);
     this.inputNames = this.graph.inputs.map((i) => i.name);
     this.outputNames = this.graph.outputs.map((o) => o.name);
     this.inputShapes = shapes(this.graph.inputs);

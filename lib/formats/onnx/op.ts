@@ -1,31 +1,10 @@
 // What an operator implementation looks like to the graph compiler.
 import type { Attributes } from './attributes';
+import type { ElementBudget } from './budget';
 import type { Value } from './value';
 
 export type Inputs = ReadonlyArray<Value | undefined>;
 export type Outputs = Array<Value | undefined>;
-
-/**
- * The most elements an operator that creates data from a shape (ConstantOfShape, Expand, Gather) may
- * allocate in one run: a shape in the file is only a number, so it is held to a multiple of the
- * largest tensor the model and the caller actually supplied.
- */
-export interface RunLimits {
-  maxElements: number;
-}
-
-export function runLimits(values: Iterable<Value>): RunLimits {
-  let largest = 0;
-  for (const value of values) largest = Math.max(largest, value.data.length);
-  return { maxElements: Math.max(2 ** 24, 16 * largest) };
-}
-
-/** Refuses an allocation beyond the run's limit, before making it. */
-export function checkBudget(count: number, limits: RunLimits, label: string): void {
-  if (count > limits.maxElements) {
-    throw new RangeError(`${label}: would create ${count} elements, more than the ${limits.maxElements} this model and its inputs justify`);
-  }
-}
 
 export interface NodeContext {
   /** How errors name the node: `node 3 "/RNN" (RNN)`. */
@@ -38,9 +17,10 @@ export interface NodeContext {
 }
 
 export interface CompiledOp {
-  run(inputs: Inputs, limits: RunLimits): Outputs;
+  /** Charges `budget` for every element it creates, before creating it. */
+  run(inputs: Inputs, budget: ElementBudget): Outputs;
   /** Off the event loop where it matters (the RNN node); run() otherwise. */
-  runAsync?(inputs: Inputs, limits: RunLimits): Promise<Outputs>;
+  runAsync?(inputs: Inputs, budget: ElementBudget): Promise<Outputs>;
   /** What Model.config shows about this node. */
   describe?(): Record<string, unknown>;
 }
@@ -50,11 +30,13 @@ export interface Operator {
   inputs: [number, number];
   outputs: [number, number];
   compile(context: NodeContext): CompiledOp;
+  /** False for operators that are the model's work rather than shape arithmetic (RNN): never run while loading. */
+  folds?: boolean;
 }
 
 /** An operator without state: its attributes are read once by `prepare`, at load. */
 export function operator(inputs: [number, number], outputs: [number, number],
-  prepare: (context: NodeContext) => (inputs: Inputs, limits: RunLimits) => Outputs): Operator {
+  prepare: (context: NodeContext) => (inputs: Inputs, budget: ElementBudget) => Outputs): Operator {
   return { inputs, outputs, compile: (context) => ({ run: prepare(context) }) };
 }
 

@@ -1,35 +1,37 @@
-// Decoding an ONNX ModelProto with protobufjs and the onnx.proto schema shipped next to this file.
+// Decoding an ONNX ModelProto by the onnx.proto schema shipped next to this file: a walk of the wire
+// format first bounds its nesting and its number of messages (wire-scan.ts), then wire-decode.ts
+// decodes it with every int64 a number and every repeated number a typed array. These interfaces are
+// the fields the interpreter reads, under the schema's names (protobufjs' camelCase).
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
-
-/** protobufjs gives int64 fields as numbers or Long objects. */
-export type Int64 = number | { toNumber(): number };
+import { decodeMessage } from './wire-decode';
+import { scanWire } from './wire-scan';
 
 export interface TensorProto {
-  dims: Int64[];
+  dims: Float64Array;
   dataType: number;
   segment: object | null;
-  floatData: number[];
-  int32Data: number[];
+  floatData: Float32Array;
+  int32Data: Int32Array;
   stringData: Uint8Array[];
-  int64Data: Int64[];
+  int64Data: Float64Array;
   name: string;
   rawData: Uint8Array;
   externalData: object[];
   dataLocation: number;
-  doubleData: number[];
-  uint64Data: Int64[];
+  doubleData: Float64Array;
+  uint64Data: Float64Array;
 }
 
 export interface AttributeProto {
   name: string;
   type: number;
   f: number;
-  i: Int64;
+  i: number;
   s: Uint8Array;
   t: TensorProto | null;
-  floats: number[];
-  ints: Int64[];
+  floats: Float32Array;
+  ints: Float64Array;
   strings: Uint8Array[];
   refAttrName: string;
 }
@@ -44,14 +46,15 @@ export interface NodeProto {
 }
 
 export interface Dimension {
-  dimValue?: Int64;
-  dimParam?: string;
+  dimValue: number;
+  dimParam: string;
+  /** Which member of the oneof the file set. */
   value?: 'dimValue' | 'dimParam';
 }
 
 export interface ValueInfoProto {
   name: string;
-  type: { tensorType?: { elemType: number; shape: { dim: Dimension[] } | null } | null } | null;
+  type: { tensorType: { elemType: number; shape: { dim: Dimension[] } | null } | null } | null;
 }
 
 export interface GraphProto {
@@ -64,16 +67,12 @@ export interface GraphProto {
 }
 
 export interface ModelProto {
-  irVersion: Int64;
-  opsetImport: Array<{ domain: string; version: Int64 }>;
+  irVersion: number;
+  opsetImport: Array<{ domain: string; version: number }>;
   producerName: string;
   producerVersion: string;
   graph: GraphProto | null;
   functions: object[];
-}
-
-export function int64(value: Int64): number {
-  return typeof value === 'number' ? value : value.toNumber();
 }
 
 let modelType: protobuf.Type | null = null;
@@ -88,11 +87,13 @@ function modelProtoType(): protobuf.Type {
   return modelType;
 }
 
-/** Decodes the bytes; protobufjs checks every length against the buffer, so nothing is sized by the file. */
+/** Decodes the bytes: walked first (nesting, message count), then decoded by the schema; every length is checked against the buffer. */
 export function decodeModelProto(bytes: Uint8Array, label: string): ModelProto {
+  const type = modelProtoType();
+  scanWire(bytes, type, label);
   let model: ModelProto;
   try {
-    model = modelProtoType().decode(bytes) as unknown as ModelProto;
+    model = decodeMessage(protobuf.Reader.create(bytes), type, bytes.length) as unknown as ModelProto;
   } catch (error) {
     throw new Error(`${label}: not a valid ONNX model (protobuf ModelProto): ${(error as Error).message}`);
   }

@@ -1,7 +1,8 @@
 // One strided gather serves Transpose, Slice and Expand: walk the output in row-major order while
 // moving through the source by a per-axis stride (negative for reversed slices, 0 for broadcast).
 import { elementCount } from '../checked';
-import { allocLike, type Value } from './value';
+import type { ElementBudget } from './budget';
+import type { Value } from './value';
 
 export function stridesOf(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);
@@ -13,9 +14,9 @@ export function stridesOf(shape: readonly number[]): number[] {
   return strides;
 }
 
-export function stridedCopy(source: Value, outShape: number[], base: number, strides: readonly number[], what: string): Value {
+export function stridedCopy(source: Value, outShape: number[], base: number, strides: readonly number[], budget: ElementBudget, what: string): Value {
   const count = elementCount(outShape, what);
-  const out = allocLike(source, count);
+  const out = budget.allocate(source, count, what);
   const rank = outShape.length;
   const index = new Array<number>(rank).fill(0);
   let offset = base;

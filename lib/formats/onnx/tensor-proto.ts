@@ -2,7 +2,8 @@
 // the bytes or elements actually present before anything is allocated.
 import { decodeToFloat32, decodeToFloat64, ITEM_SIZES, type NumberKind } from '../bytes';
 import { checkDim, checkedByteLength, elementCount } from '../checked';
-import { int64, type TensorProto } from './proto';
+import { MAX_RANK } from './budget';
+import type { TensorProto } from './proto';
 import { FLOAT, isFloatType, isSupportedType, typeName, type Value } from './value';
 
 const RAW_KINDS: Record<number, NumberKind> = {
@@ -10,7 +11,7 @@ const RAW_KINDS: Record<number, NumberKind> = {
 };
 
 /** The typed field each data type uses when raw_data is empty (float16/bfloat16 as bit patterns in int32_data). */
-function typedField(t: TensorProto): { values: ArrayLike<number | { toNumber(): number }>; field: string; bits?: NumberKind } {
+function typedField(t: TensorProto): { values: Float32Array | Float64Array | Int32Array; field: string; bits?: NumberKind } {
   switch (t.dataType) {
     case 1: return { values: t.floatData, field: 'float_data' };
     case 11: return { values: t.doubleData, field: 'double_data' };
@@ -22,17 +23,15 @@ function typedField(t: TensorProto): { values: ArrayLike<number | { toNumber(): 
   }
 }
 
-function fromTypedField(t: TensorProto, count: number, what: string): Float32Array | Float64Array {
+/** The decoded field itself where it already is the interpreter's array type (float_data, int64_data, uint64_data). */
+function fromTypedField(t: TensorProto, shape: number[], count: number, what: string): Float32Array | Float64Array {
   const { values, field, bits } = typedField(t);
   if (values.length !== count) {
-    throw new RangeError(`${what}: shape [${t.dims.map(int64).join(', ')}] needs ${count} elements, ${field} holds ${values.length}`);
+    throw new RangeError(`${what}: shape [${shape.join(', ')}] needs ${count} elements, ${field} holds ${values.length}`);
   }
-  const numbers = Array.from(values, (v) => (typeof v === 'number' ? v : v.toNumber()));
-  if (bits) {
-    const halves = new Uint8Array(new Uint16Array(numbers).buffer);
-    return decodeToFloat32(halves, 0, count, bits);
-  }
-  return isFloatType(t.dataType) ? Float32Array.from(numbers) : Float64Array.from(numbers);
+  if (bits) return decodeToFloat32(new Uint8Array(Uint16Array.from(values).buffer), 0, count, bits);
+  if (isFloatType(t.dataType)) return values instanceof Float32Array ? values : Float32Array.from(values);
+  return values instanceof Float64Array ? values : Float64Array.from(values);
 }
 
 function fromRawData(t: TensorProto, shape: number[], what: string): Float32Array | Float64Array {
@@ -55,8 +54,9 @@ export function valueFromTensorProto(t: TensorProto, what: string): Value {
   if (!isSupportedType(t.dataType)) {
     throw new TypeError(`${what}: unsupported tensor data type ${typeName(t.dataType)}; numeric types only`);
   }
-  const shape = t.dims.map((d, i) => checkDim(int64(d), `${what} dims[${i}]`));
+  if (t.dims.length > MAX_RANK) throw new RangeError(`${what}: ${t.dims.length} dims, more than the ${MAX_RANK} a tensor may have`);
+  const shape = Array.from(t.dims, (d, i) => checkDim(d, `${what} dims[${i}]`));
   const count = elementCount(shape, what);
-  const data = t.rawData.length > 0 ? fromRawData(t, shape, what) : fromTypedField(t, count, what);
+  const data = t.rawData.length > 0 ? fromRawData(t, shape, what) : fromTypedField(t, shape, count, what);
   return { dtype: isFloatType(t.dataType) ? FLOAT : t.dataType, shape, data };
 }

@@ -6,7 +6,7 @@ export const INT32 = 6;
 export const INT64 = 7;
 export const BOOL = 9;
 
-/** ONNX TensorProto.DataType codes and names, for messages. */
+/** ONNX TensorProto.DataType codes and names, for messages, as onnx.proto defines them (a test holds the two together). */
 export const DATA_TYPE_NAMES: Record<number, string> = {
   0: 'UNDEFINED', 1: 'FLOAT', 2: 'UINT8', 3: 'INT8', 4: 'UINT16', 5: 'INT16', 6: 'INT32', 7: 'INT64', 8: 'STRING',
   9: 'BOOL', 10: 'FLOAT16', 11: 'DOUBLE', 12: 'UINT32', 13: 'UINT64', 14: 'COMPLEX64', 15: 'COMPLEX128',
@@ -42,11 +42,6 @@ export function floatValue(shape: number[], data: Float32Array): Value {
 
 export function intValue(shape: number[], values: ArrayLike<number>, dtype = INT64): Value {
   return { dtype, shape, data: Float64Array.from(values) };
-}
-
-/** A new typed array of the same kind as `like` (float stays Float32Array, integers Float64Array). */
-export function allocLike(like: Value, length: number): Float32Array | Float64Array {
-  return like.data instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
 }
 
 /** The integers of a 0-d or 1-d integer value (axes, shapes, indices given as inputs). */

@@ -3,12 +3,14 @@
 import { toTensor, type Tensor } from '../../tensor';
 import { Dense } from '../../keras';
 import { checkDeclaredShape, checkFeedNames } from '../feeds';
+import { checkJsonNesting } from '../nesting';
 import type { BatchAxes, Dim, Feeds, Model } from '../types';
 import { buildLayers, type BuiltLayer } from './layers';
 import { parseTopology, type Topology } from './topology';
 import { readWeights, type ShardReader } from './weights';
 
 function parseJson(bytes: Uint8Array, label: string): unknown {
+  checkJsonNesting(bytes, label, 'the JSON');
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
@@ -46,10 +48,14 @@ export class TfjsModel implements Model {
   readonly numParameters: number;
   private readonly layers: BuiltLayer[];
 
-  constructor(json: Uint8Array, readShard: ShardReader, label: string) {
+  /** The topology is checked before any shard is read. */
+  static async load(json: Uint8Array, readShards: ShardReader, label: string): Promise<TfjsModel> {
     const modelJson = parseJson(json, label) as { weightsManifest?: unknown };
     const topology = parseTopology(modelJson, label);
-    const weights = readWeights(modelJson.weightsManifest, readShard, label);
+    return new TfjsModel(topology, await readWeights(modelJson.weightsManifest, readShards, label), label);
+  }
+
+  private constructor(topology: Topology, weights: Map<string, Tensor>, label: string) {
     const declaredWidth = topology.inputShape?.[2];
     this.layers = buildLayers(topology.layers, weights, typeof declaredWidth === 'number' ? declaredWidth : null, label);
     const input = inputDims(topology, this.layers[0].layer.inputDim!);

@@ -1,25 +1,25 @@
 // Small ONNX models built with protobufjs and the package's onnx.proto, for interpreter tests, and
-// decode/re-encode of fixture models to make them lie.
+// decode/re-encode of fixture models to make them lie. The type codes are the package's own.
 import * as protobuf from 'protobufjs';
+import { ATTRIBUTE_TYPES as A } from '../../../lib/formats/onnx/attributes';
 import { schemaPath } from '../../../lib/formats/onnx/proto';
+import { FLOAT, INT32, INT64 } from '../../../lib/formats/onnx/value';
 import { fixtureBytes } from './files';
 
-const ModelProto = protobuf.loadSync(schemaPath()).lookupType('onnx.ModelProto');
+export { FLOAT, INT32, INT64 };
 
-export const FLOAT = 1;
-export const INT32 = 6;
-export const INT64 = 7;
+const ModelProto = protobuf.loadSync(schemaPath()).lookupType('onnx.ModelProto');
 
 type AttributeValue = number | string | number[] | string[] | { float: number } | { floats: number[] } | { tensor: object };
 
 function attribute(name: string, value: AttributeValue): object {
-  if (typeof value === 'string') return { name, type: 3, s: Buffer.from(value) };
-  if (typeof value === 'number') return { name, type: 2, i: value };
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return { name, type: 8, strings: (value as string[]).map((s) => Buffer.from(s)) };
-  if (Array.isArray(value)) return { name, type: 7, ints: value };
-  if ('float' in value) return { name, type: 1, f: value.float };
-  if ('floats' in value) return { name, type: 6, floats: value.floats };
-  return { name, type: 4, t: value.tensor };
+  if (typeof value === 'string') return { name, type: A.STRING, s: Buffer.from(value) };
+  if (typeof value === 'number') return { name, type: A.INT, i: value };
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return { name, type: A.STRINGS, strings: (value as string[]).map((s) => Buffer.from(s)) };
+  if (Array.isArray(value)) return { name, type: A.INTS, ints: value };
+  if ('float' in value) return { name, type: A.FLOAT, f: value.float };
+  if ('floats' in value) return { name, type: A.FLOATS, floats: value.floats };
+  return { name, type: A.TENSOR, t: value.tensor };
 }
 
 export function node(opType: string, input: string[], output: string[], attributes: Record<string, AttributeValue> = {}, name = ''): object {

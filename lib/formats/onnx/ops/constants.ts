@@ -1,7 +1,7 @@
 // Constant, ConstantOfShape, Identity and Cast.
 import { checkDim, elementCount } from '../../checked';
 import type { Attributes } from '../attributes';
-import { checkBudget, operator, required, type Operator } from '../op';
+import { operator, required, type Operator } from '../op';
 import { valueFromTensorProto } from '../tensor-proto';
 import {
   BOOL, floatValue, integersOf, intValue, isFloatType, isSupportedType, typeName, type Value,
@@ -15,7 +15,10 @@ export const Constant: Operator = operator([0, 0], [1, 1], ({ attributes, label 
     throw new Error(`${label}: expected exactly one of the attributes ${CONSTANT_ATTRIBUTES.join(', ')}, got ${given.join(', ') || 'none'}`);
   }
   const value = constantValue(given[0], attributes, label);
-  return () => [value];
+  return (_, budget) => {
+    budget.charge(value.data.length, label);
+    return [value];
+  };
 });
 
 function constantValue(name: string, attributes: Attributes, label: string): Value {
@@ -34,12 +37,10 @@ export const ConstantOfShape: Operator = operator([1, 1], [1, 1], ({ attributes,
   const given = attributes.tensor('value');
   const fill = given ? valueFromTensorProto(given, `${label} attribute 'value'`) : floatValue([1], new Float32Array(1));
   if (fill.data.length !== 1) throw new RangeError(`${label}: attribute 'value' must hold one element, got ${fill.data.length}`);
-  return (inputs, limits) => {
+  return (inputs, budget) => {
     const dims = integersOf(required(inputs, 0), `${label} input 'input'`);
     const shape = dims.map((d, i) => checkDim(d, `${label} shape[${i}]`));
-    const count = elementCount(shape, label);
-    checkBudget(count, limits, label);
-    const data = fill.data instanceof Float32Array ? new Float32Array(count) : new Float64Array(count);
+    const data = budget.allocate(fill, elementCount(shape, label), label);
     return [{ dtype: fill.dtype, shape, data: data.fill(fill.data[0]) }];
   };
 });
@@ -60,8 +61,9 @@ export const Cast: Operator = operator([1, 1], [1, 1], ({ attributes, label }) =
   if (to === undefined || !isSupportedType(to)) {
     throw new TypeError(`${label}: attribute 'to' must name a numeric type, got ${to === undefined ? 'nothing' : typeName(to)}`);
   }
-  return (inputs) => {
+  return (inputs, budget) => {
     const x = required(inputs, 0);
+    budget.charge(x.data.length, label);
     if (isFloatType(to)) return [floatValue(x.shape, Float32Array.from(x.data))];
     return [{ dtype: to, shape: x.shape, data: Float64Array.from(x.data, (v) => castInteger(v, to)) }];
   };

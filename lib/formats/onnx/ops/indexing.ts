@@ -1,16 +1,16 @@
 // Transpose, Slice, Gather and Concat.
 import { concatBlocks } from '../../../concat-blocks';
 import { elementCount } from '../../checked';
-import { checkBudget, operator, required, type Inputs, type NodeContext, type Operator } from '../op';
+import { operator, required, type Inputs, type NodeContext, type Operator } from '../op';
 import { stridedCopy, stridesOf } from '../strided';
-import { allocLike, integersOf, isFloatType, normalizeAxis, typeName, type Value } from '../value';
+import { integersOf, isFloatType, normalizeAxis, typeName, type Value } from '../value';
 
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
 export const Transpose: Operator = operator([1, 1], [1, 1], ({ attributes, label }) => {
   attributes.allowOnly(['perm']);
   const perm = attributes.ints('perm');
-  return (inputs) => {
+  return (inputs, budget) => {
     const x = required(inputs, 0);
     const rank = x.shape.length;
     const order = perm ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
@@ -18,7 +18,7 @@ export const Transpose: Operator = operator([1, 1], [1, 1], ({ attributes, label
       throw new RangeError(`${label}: perm ${fmt(order)} is not a permutation of the ${rank} axes of ${fmt(x.shape)}`);
     }
     const strides = stridesOf(x.shape);
-    return [stridedCopy(x, order.map((a) => x.shape[a]), 0, order.map((a) => strides[a]), label)];
+    return [stridedCopy(x, order.map((a) => x.shape[a]), 0, order.map((a) => strides[a]), budget, label)];
   };
 });
 
@@ -56,7 +56,7 @@ function sliceAxis(start: number, end: number, step: number, dim: number): { fir
 export const Slice: Operator = operator([1, 5], [1, 1], (context) => {
   const { label } = context;
   context.attributes.allowOnly(context.attributes.has('starts') ? ['starts', 'ends', 'axes'] : []);
-  return (inputs) => {
+  return (inputs, budget) => {
     const x = required(inputs, 0);
     const { starts, ends, axes, steps } = sliceArguments(context, inputs);
     const rank = x.shape.length;
@@ -77,14 +77,14 @@ export const Slice: Operator = operator([1, 5], [1, 1], (context) => {
       if (count > 0) base += first * strides[axis];
       outStrides[axis] = strides[axis] * step;
     });
-    return [stridedCopy(x, shape, base, outStrides, label)];
+    return [stridedCopy(x, shape, base, outStrides, budget, label)];
   };
 });
 
 export const Gather: Operator = operator([2, 2], [1, 1], ({ attributes, label }) => {
   attributes.allowOnly(['axis']);
   const axisAttribute = attributes.int('axis', 0);
-  return (inputs, limits) => {
+  return (inputs, budget) => {
     const [x, indices] = [required(inputs, 0), required(inputs, 1)];
     if (isFloatType(indices.dtype)) throw new TypeError(`${label}: indices must be integers, got ${typeName(indices.dtype)}`);
     const axis = normalizeAxis(axisAttribute, x.shape.length, label);
@@ -93,8 +93,7 @@ export const Gather: Operator = operator([2, 2], [1, 1], ({ attributes, label })
     const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
     const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
     const count = elementCount(shape, label);
-    checkBudget(count, limits, label);
-    const out = allocLike(x, count);
+    const out = budget.allocate(x, count, label);
     indices.data.forEach((raw, j) => {
       if (!(raw >= -dim && raw < dim)) throw new RangeError(`${label}: index ${raw} is out of range for axis ${axis} of size ${dim}`);
       const index = raw < 0 ? raw + dim : raw;
@@ -111,7 +110,7 @@ export const Concat: Operator = operator([1, Infinity], [1, 1], ({ attributes, l
   attributes.allowOnly(['axis']);
   const axisAttribute = attributes.int('axis');
   if (axisAttribute === undefined) throw new Error(`${label}: Concat needs the attribute 'axis'`);
-  return (inputs) => {
+  return (inputs, budget) => {
     const parts = inputs.filter((v): v is Value => v !== undefined);
     const first = parts[0];
     const axis = normalizeAxis(axisAttribute, first.shape.length, label);
@@ -124,6 +123,6 @@ export const Concat: Operator = operator([1, Infinity], [1, 1], ({ attributes, l
     const shape = first.shape.slice();
     shape[axis] = parts.reduce((sum, p) => sum + p.shape[axis], 0);
     const outer = first.shape.slice(0, axis).reduce((p, d) => p * d, 1);
-    return [{ dtype: first.dtype, shape, data: concatBlocks(parts, outer, allocLike(first, elementCount(shape, label))) }];
+    return [{ dtype: first.dtype, shape, data: concatBlocks(parts, outer, budget.allocate(first, elementCount(shape, label), label)) }];
   };
 });

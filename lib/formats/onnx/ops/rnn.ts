@@ -2,6 +2,7 @@
 // when the model loads; each run converts between ONNX's layouts and the RNN class' ones.
 import { RNN, type RNNOutput } from '../../../rnn';
 import { formatShape, type Tensor } from '../../../tensor';
+import type { ElementBudget } from '../budget';
 import type { CompiledOp, Inputs, NodeContext, Operator, Outputs } from '../op';
 import { stridedCopy } from '../strided';
 import { floatValue, isFloatType, typeName, type Value } from '../value';
@@ -85,26 +86,26 @@ class RnnNode implements CompiledOp {
     };
   }
 
-  run(inputs: Inputs): Outputs {
-    const { x, options } = this.prepare(inputs);
+  run(inputs: Inputs, budget: ElementBudget): Outputs {
+    const { x, options } = this.prepare(inputs, budget);
     let result: RNNOutput;
     try {
       result = this.rnn.forward(x, options);
     } catch (error) {
       throw withLabel(error, this.context.label);
     }
-    return this.finish(result, x);
+    return this.finish(result, x, budget);
   }
 
-  async runAsync(inputs: Inputs): Promise<Outputs> {
-    const { x, options } = this.prepare(inputs);
+  async runAsync(inputs: Inputs, budget: ElementBudget): Promise<Outputs> {
+    const { x, options } = this.prepare(inputs, budget);
     const result = await this.rnn.forwardAsync(x, options).catch((error: unknown) => {
       throw withLabel(error, this.context.label);
     });
-    return this.finish(result, x);
+    return this.finish(result, x, budget);
   }
 
-  private prepare(inputs: Inputs): { x: Tensor; options: { h0?: Tensor; lengths?: number[] } } {
+  private prepare(inputs: Inputs, budget: ElementBudget): { x: Tensor; options: { h0?: Tensor; lengths?: number[] } } {
     const label = this.context.label;
     const x = inputs[0]!;
     const { inputSize: d, numDirections: nd, hiddenSize: h } = this.g;
@@ -113,6 +114,7 @@ class RnnNode implements CompiledOp {
       throw new RangeError(`${label}: input X must be a float tensor of shape ${expected}, got ${typeName(x.dtype)} ${formatShape(x.shape)}`);
     }
     const batch = this.attributes.layout === 0 ? x.shape[1] : x.shape[0];
+    this.chargeResults(x.shape[0] * x.shape[1], batch, budget);
     const options: { h0?: Tensor; lengths?: number[] } = {};
     const lengths = inputs[4];
     if (lengths) {
@@ -122,18 +124,27 @@ class RnnNode implements CompiledOp {
       options.lengths = Array.from(lengths.data);
     }
     const initial = inputs[5];
-    if (initial) options.h0 = this.initialState(initial, batch, nd, h);
+    if (initial) options.h0 = this.initialState(initial, batch, nd, h, budget);
     return { x: { data: x.data as Float32Array, shape: x.shape }, options };
   }
 
+  /** The output and final state the RNN class allocates: the call's own work, charged before it runs. */
+  private chargeResults(rows: number, batch: number, budget: ElementBudget): void {
+    const { numDirections: nd, hiddenSize: h } = this.g;
+    const [output, state] = [rows * nd * h, nd * batch * h];
+    budget.admitResult(output + state);
+    budget.charge(output, this.context.label);
+    budget.charge(state, this.context.label);
+  }
+
   /** initial_h is [nd, B, H] (layout 0) or [B, nd, H] (layout 1); the RNN class takes [nd, B, H]. */
-  private initialState(value: Value, batch: number, nd: number, h: number): Tensor {
+  private initialState(value: Value, batch: number, nd: number, h: number, budget: ElementBudget): Tensor {
     const layout0 = [nd, batch, h];
     const expected = this.attributes.layout === 0 ? layout0 : [batch, nd, h];
     if (!isFloatType(value.dtype) || formatShape(value.shape) !== formatShape(expected)) {
       throw new RangeError(`${this.context.label}: input initial_h must be a float tensor of shape ${formatShape(expected)}, got ${typeName(value.dtype)} ${formatShape(value.shape)}`);
     }
-    const state = this.attributes.layout === 0 ? value : stridedCopy(value, layout0, 0, [h, nd * h, 1], this.context.label);
+    const state = this.attributes.layout === 0 ? value : stridedCopy(value, layout0, 0, [h, nd * h, 1], budget, this.context.label);
     return { data: state.data as Float32Array, shape: layout0 };
   }
 
@@ -141,23 +152,24 @@ class RnnNode implements CompiledOp {
    * The RNN class gives output [T, B, nd*H] (layout 0) or [B, T, nd*H] (layout 1) and hn [nd, B, H].
    * ONNX wants Y [T, nd, B, H] or [B, T, nd, H] (the latter is the same memory) and Y_h [nd, B, H] or [B, nd, H].
    */
-  private finish({ output, hn }: RNNOutput, x: Tensor): Outputs {
+  private finish({ output, hn }: RNNOutput, x: Tensor, budget: ElementBudget): Outputs {
     const { numDirections: nd, hiddenSize: h } = this.g;
     const label = this.context.label;
     const out = floatValue(output.shape, output.data);
     const state = floatValue(hn.shape, hn.data);
     if (this.attributes.layout === 1) {
       const [batch, steps] = x.shape;
-      return [floatValue([batch, steps, nd, h], output.data), stridedCopy(state, [batch, nd, h], 0, [h, batch * h, 1], label)];
+      return [floatValue([batch, steps, nd, h], output.data), stridedCopy(state, [batch, nd, h], 0, [h, batch * h, 1], budget, label)];
     }
     const [steps, batch] = x.shape;
-    return [stridedCopy(out, [steps, nd, batch, h], 0, [batch * nd * h, h, nd * h, 1], label), state];
+    return [stridedCopy(out, [steps, nd, batch, h], 0, [batch * nd * h, h, nd * h, 1], budget, label), state];
   }
 }
 
 export const RnnOperator: Operator = {
   inputs: [3, 6],
   outputs: [0, 2],
+  folds: false,
   compile(context) {
     const attributes = readRnnAttributes(context.attributes, context.label);
     return new RnnNode(context, attributes, geometryOf(context, attributes));

@@ -1,20 +1,22 @@
 // Shape, Reshape, Squeeze, Unsqueeze and Expand: operators that change only the shape (Expand
 // also repeats data).
 import { checkDim, elementCount } from '../../checked';
-import { checkBudget, operator, required, type Inputs, type NodeContext, type Operator } from '../op';
+import { operator, required, type Inputs, type NodeContext, type Operator } from '../op';
 import { stridedCopy, stridesOf } from '../strided';
 import { integersOf, intValue, normalizeAxis, type Value } from '../value';
 
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
-export const Shape: Operator = operator([1, 1], [1, 1], ({ attributes }) => {
+export const Shape: Operator = operator([1, 1], [1, 1], ({ attributes, label }) => {
   attributes.allowOnly(['start', 'end']);
   const start = attributes.int('start', 0);
   const end = attributes.int('end');
-  return (inputs) => {
+  return (inputs, budget) => {
     const shape = required(inputs, 0).shape;
     const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + shape.length : i, 0), shape.length);
-    return [intValue([Math.max(0, clamp(end ?? shape.length) - clamp(start))], shape.slice(clamp(start), clamp(end ?? shape.length)))];
+    const dims = shape.slice(clamp(start), clamp(end ?? shape.length));
+    budget.charge(dims.length, label);
+    return [intValue([dims.length], dims)];
   };
 });
 
@@ -99,14 +101,13 @@ function broadcastShape(a: readonly number[], b: readonly number[], label: strin
 
 export const Expand: Operator = operator([2, 2], [1, 1], ({ attributes, label }) => {
   attributes.allowOnly([]);
-  return (inputs, limits) => {
+  return (inputs, budget) => {
     const x = required(inputs, 0);
     const target = integersOf(required(inputs, 1), `${label} input 'shape'`).map((d, i) => checkDim(d, `${label} shape[${i}]`));
     const shape = broadcastShape(x.shape, target, label);
-    checkBudget(elementCount(shape, label), limits, label);
     const offset = shape.length - x.shape.length;
     const sourceStrides = stridesOf(x.shape);
     const strides = shape.map((_, i) => (i < offset || x.shape[i - offset] === 1 ? 0 : sourceStrides[i - offset]));
-    return [stridedCopy(x, shape, 0, strides, label)];
+    return [stridedCopy(x, shape, 0, strides, budget, label)];
   };
 });
