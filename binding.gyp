@@ -55,25 +55,31 @@
         "native/kernel/step_portable.cc",
         "native/kernel/step_avx2.cc",
         "native/kernel/step_avx512.cc",
+        "native/kernel/step_neon.cc",
         "native/kernel/kernel_path.cc",
-        "native/kernel/thread_pool.cc",
+        "native/kernel/compute_threads.cc",
         "native/kernel/forward_pass.cc",
         "native/kernel/recurrence.cc",
         "native/kernel/rnn_model.cc",
+        "native/kernel/ops/arg_reduce.cc",
+        "native/kernel/ops/binary.cc",
+        "native/kernel/ops/gather.cc",
+        "native/kernel/ops/gemm.cc",
+        "native/kernel/ops/normalization.cc",
+        "native/kernel/ops/reduce.cc",
+        "native/kernel/ops/softmax.cc",
+        "native/kernel/ops/unary.cc",
+        "native/kernel/ops/where.cc",
         "native/binding/dense_binding.cc",
         "native/binding/enum_names.cc",
         "native/binding/js_args.cc",
         "native/binding/native_rnn.cc",
         "native/binding/forward_async.cc",
         "native/binding/runtime_binding.cc",
+        "native/binding/ops_binding.cc",
+        "native/binding/ops_strided_binding.cc",
+        "native/binding/strided_args.cc",
         "native/binding/addon.cc"
-      ]
-    },
-    {
-      "target_name": "bench_probes",
-      "sources": [
-        "native/binding/bench_probes.cc",
-        "native/binding/js_args.cc"
       ]
     }
   ]

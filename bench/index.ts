@@ -130,7 +130,7 @@ async function benchConfig(config: BenchConfig, context: BenchContext): Promise<
 async function measurePeak(context: BenchContext): Promise<SgemmPeak | null> {
   const sgemm = findSgemm();
   if (!sgemm) {
-    context.notes.push('The bench addon (build/Release/bench_probes.node) is not built: the sgemm peak and the % of peak columns are skipped.');
+    context.notes.push('The bench addon (bench/native) is not built (npm run build:bench): the sgemm peak and the % of peak columns are skipped.');
     return null;
   }
   context.progress('sgemm peak');

@@ -1,6 +1,9 @@
 // `npm run bench -- [--quick] [--json] [--threads N] [--only NAME...]`: the bench's command line.
+// `npm run bench -- --stream [--stream-dir DIR] [--stream-gb N] [--stream-batch N]`: the streaming
+// run over files of several GB instead (opt-in: it writes about 3 × N GB to disk).
 import { Command, InvalidArgumentError } from 'commander';
 import { runBench } from './index';
+import { runStreamBench } from './stream';
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
@@ -13,8 +16,17 @@ const program = new Command('bench')
   .option('--json', 'print the report as JSON')
   .option('--threads <n>', 'threads for every engine (default: all cores)', positiveInteger)
   .option('--only <names...>', 'run only these configs')
-  .action(async (options: { quick?: boolean; json?: boolean; threads?: number; only?: string[] }) => {
-    await runBench({ ...options, progress: (message) => process.stderr.write(`${message}\n`) });
+  .option('--stream', 'instead: streaming `run` over a generated input of several GB against model.run in memory, with the disk\'s rates')
+  .option('--stream-dir <dir>', 'where --stream writes its files (default: the system\'s temporary folder)')
+  .option('--stream-gb <n>', 'the --stream input\'s size in GB (default 4)', positiveInteger)
+  .option('--stream-batch <n>', 'sequences per part for --stream (default: what run chooses)', positiveInteger)
+  .action(async (options: { quick?: boolean; json?: boolean; threads?: number; only?: string[]; stream?: boolean; streamDir?: string; streamGb?: number; streamBatch?: number }) => {
+    const progress = (message: string) => process.stderr.write(`${message}\n`);
+    if (options.stream) {
+      await runStreamBench({ dir: options.streamDir, gigabytes: options.streamGb, batchSize: options.streamBatch, progress });
+      return;
+    }
+    await runBench({ ...options, progress });
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

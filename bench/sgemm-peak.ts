@@ -1,5 +1,5 @@
-// OpenBLAS's rate on a large single-precision GEMM, through the bench's own addon (bench_probes.node,
-// built beside the library's addon and never shipped).
+// OpenBLAS's rate on a large single-precision GEMM, through the bench's own addon (bench/native,
+// built by npm run build:bench and never shipped).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mulberry32 } from '../test/support/random';
@@ -16,10 +16,10 @@ export interface SgemmPeak {
 
 export const PEAK_SIZE = 2048;
 
-/** The bench addon's sgemm, when it is built (node-gyp builds it; the cmake-js build does not). */
+/** The bench addon's sgemm, when it is built (npm run build:bench). */
 export function findSgemm(): Sgemm | null {
   const root = path.dirname(require.resolve('vanilla-rnn/package.json'));
-  const file = path.join(root, 'build', 'Release', 'bench_probes.node');
+  const file = path.join(root, 'bench', 'native', 'build', 'Release', 'bench_probes.node');
   if (!fs.existsSync(file)) return null;
   return (require(file) as { sgemm: Sgemm }).sgemm;
 }

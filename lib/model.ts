@@ -4,25 +4,38 @@ import * as path from 'node:path';
 import { formatFromBytes, formatFromName } from './formats/detect';
 import { OnnxModel } from './formats/onnx/model';
 import { openFile, readExactly, readRegularFile, regularFileSize } from './formats/source';
+import { decodeSafetensors } from './formats/safetensors';
+import { readTorchFile } from './formats/pt/archive';
+import { refuseSavedModelFile, refuseSavedModelFolder } from './formats/saved-model';
 import { StateDictModel } from './formats/state-dict-model';
 import { TfjsModel } from './formats/tfjs/model';
 import { shardReader } from './formats/tfjs/shards';
-import type { Model, ModelFormat } from './formats/types';
+import { LoadedModel } from './formats/loaded-model';
+import type { Model, ModelCore, ModelFormat } from './formats/types';
 import { checkOptionsObject, oneOf, optionalBoolean } from './options';
+import { checkPrefix } from './rnn/module-prefix';
 import { describe } from './tensor';
 
-export type { BatchAxes, Dim, Feeds, Model, ModelFormat } from './formats/types';
+export type { BatchAxes, Dim, ElementType, Feeds, Model, ModelFormat, ValueMetadata } from './formats/types';
 
 export interface LoadModelOptions {
   /** Skips detection. */
   format?: ModelFormat;
-  /** safetensors state_dicts only: PyTorch's nonlinearity (else the file's __metadata__, else 'tanh'). */
+  /** State_dicts (safetensors, .pt) only: PyTorch's nonlinearity (else safetensors' __metadata__, else 'tanh', with a warning). */
   nonlinearity?: 'tanh' | 'relu';
-  /** safetensors state_dicts only: PyTorch's batch_first (else the file's __metadata__, else false). */
+  /** State_dicts only: PyTorch's batch_first (else safetensors' __metadata__, else false, with a warning). */
   batchFirst?: boolean;
+  /**
+   * State_dicts only: the module path of the nn.RNN in a whole model's state_dict ('rnn.',
+   * 'encoder.rnn.'). Without it, the one module holding nn.RNN parameters is used, with a warning
+   * when other modules' weights are left out (config.unusedKeys lists them).
+   */
+  prefix?: string;
 }
 
-const FORMATS: ModelFormat[] = ['onnx', 'safetensors', 'tfjs'];
+const FORMATS: ModelFormat[] = ['onnx', 'safetensors', 'pytorch', 'tfjs'];
+const STATE_DICT_FORMATS: ReadonlySet<ModelFormat> = new Set(['safetensors', 'pytorch']);
+const STATE_DICT_OPTIONS = ['nonlinearity', 'batchFirst', 'prefix'] as const;
 
 interface Located {
   bytes: Uint8Array;
@@ -36,10 +49,12 @@ interface Located {
 async function readModelFile(file: string): Promise<{ bytes: Uint8Array; file: string }> {
   const { handle, stats } = await openFile(file);
   try {
+    if (!stats.isDirectory()) refuseSavedModelFile(file);
     if (!stats.isDirectory()) return { bytes: await readExactly(handle, regularFileSize(stats, file), file), file };
   } finally {
     await handle.close();
   }
+  await refuseSavedModelFolder(file);
   const json = path.join(file, 'model.json');
   return { bytes: await readRegularFile(json), file: json };
 }
@@ -54,21 +69,25 @@ async function locate(pathOrBytes: unknown): Promise<Located> {
 }
 
 function checkOptions(options: unknown): LoadModelOptions {
-  const o = checkOptionsObject(options, ['format', 'nonlinearity', 'batchFirst'], 'loadModel options');
+  const o = checkOptionsObject(options, ['format', ...STATE_DICT_OPTIONS], 'loadModel options');
   return {
     format: o.format === undefined ? undefined : oneOf(o.format, FORMATS, 'onnx', 'format'),
     nonlinearity: o.nonlinearity === undefined ? undefined : oneOf(o.nonlinearity, ['tanh', 'relu'] as const, 'tanh', 'nonlinearity'),
     batchFirst: o.batchFirst === undefined ? undefined : optionalBoolean(o.batchFirst, false, 'batchFirst'),
+    prefix: checkPrefix(o.prefix),
   };
 }
 
-async function open(source: Located, format: ModelFormat, options: LoadModelOptions): Promise<Model> {
-  if (format !== 'safetensors' && (options.nonlinearity !== undefined || options.batchFirst !== undefined)) {
-    throw new TypeError(`loadModel: nonlinearity and batchFirst apply to safetensors state_dicts only; ${format} models define their own`);
+async function open(source: Located, format: ModelFormat, options: LoadModelOptions): Promise<ModelCore> {
+  const given = STATE_DICT_OPTIONS.filter((name) => options[name] !== undefined);
+  if (!STATE_DICT_FORMATS.has(format) && given.length > 0) {
+    const options = given.length === 1 ? `the ${given[0]} option applies` : `the ${given.join(' and ')} options apply`;
+    throw new TypeError(`loadModel: ${options} to PyTorch state_dicts (safetensors, .pt) only; ${format} models define their own`);
   }
   switch (format) {
     case 'onnx': return new OnnxModel(source.bytes, source.label);
-    case 'safetensors': return new StateDictModel(source.bytes, source.label, options);
+    case 'safetensors': return new StateDictModel({ format, label: source.label, ...decodeSafetensors(source.bytes, source.label) }, options);
+    case 'pytorch': return new StateDictModel({ format, label: source.label, ...await readTorchFile(source.bytes, source.label) }, options);
     case 'tfjs': return TfjsModel.load(source.bytes, shardReader(source.directory, source.label), source.label);
   }
 }
@@ -82,5 +101,5 @@ export async function loadModel(pathOrBytes: string | Uint8Array, options?: Load
   const checked = checkOptions(options);
   const source = await locate(pathOrBytes);
   const format = checked.format ?? source.named ?? formatFromBytes(source.bytes, source.label);
-  return open(source, format, checked);
+  return new LoadedModel(await open(source, format, checked));
 }

@@ -1,5 +1,6 @@
 // Tensors as users hand them in (typed arrays with a shape, or nested number arrays) and the
 // checks that turn a wrong one into a TypeError or RangeError naming the argument.
+import { ShapeError } from './errors';
 import { copyExactly, isFloat32Array, isDetached, plainFloat32Array, realLength } from './typed-arrays';
 
 /** A dense, row-major float32 tensor. */
@@ -9,8 +10,15 @@ export interface Tensor {
 }
 
 type Nested = number | readonly Nested[];
-/** Anything accepted where a tensor is expected: a Tensor or nested arrays of numbers. */
-export type TensorLike = Tensor | number[] | number[][] | number[][][] | readonly Nested[];
+/** onnxruntime's tensor form, accepted wherever a Tensor is, dims being the shape (float32 unless a model input says otherwise). */
+export interface OrtTensorLike<Data = Float32Array> {
+  type?: string;
+  data: Data;
+  dims: readonly number[];
+}
+
+/** Anything accepted where a tensor is expected: a Tensor, onnxruntime's { type, data, dims }, or nested arrays of numbers. */
+export type TensorLike = Tensor | OrtTensorLike | number[] | number[][] | number[][][] | readonly Nested[];
 
 /** A shape for messages: [2, 3], or with named dimensions [batch, seq, 4]. */
 export function formatShape(shape: readonly (number | string)[]): string {
@@ -24,6 +32,11 @@ export function sizeOf(shape: readonly number[]): number {
     size *= dim;
   }
   return size;
+}
+
+/** How many elements come before `axis` (outer) and after it (inner), in C order. */
+export function aroundAxis(shape: readonly number[], axis: number): { outer: number; inner: number } {
+  return { outer: sizeOf(shape.slice(0, axis)), inner: sizeOf(shape.slice(axis + 1)) };
 }
 
 export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
@@ -72,7 +85,7 @@ function checkLargeDim(shape: readonly unknown[], i: number, name: string): numb
  * A checked copy of a caller's shape. An index loop, as every() and reduce() skip the holes of a
  * sparse array ([, 3] would pass); the length is read once, as a proxy may change it between reads.
  */
-function checkShape(shape: unknown, name: string): number[] {
+export function checkShape(shape: unknown, name: string): number[] {
   if (!Array.isArray(shape)) {
     throw new TypeError(`${name}.shape: expected an array of non-negative integers, got ${describe(shape)}`);
   }
@@ -148,28 +161,46 @@ export function toTensor(value: unknown, name: string): Tensor {
     // Read after the shape: reading it may have run a getter that resized data's buffer.
     const length = realLength(data);
     if (sizeOf(shape) !== length) {
-      throw new RangeError(`${name}: shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, data has ${length}`);
+      throw new ShapeError(`${name}: shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, data has ${length}`);
     }
     return { data: plainFloat32Array(data, length), shape };
   }
   if (ArrayBuffer.isView(value)) {
     throw new TypeError(`${name}: a bare ${describe(value)} has no shape; pass { data: Float32Array, shape: [...] } or nested arrays`);
   }
+  if (isOrtTensorLike(value)) return fromOrtStyle(value, name);
+  if (typeof value === 'object' && value !== null && 'data' in value) {
+    throw new TypeError(`${name}: a tensor needs its shape: pass { data: Float32Array, shape: [...] } (onnxruntime's { type: 'float32', data, dims } works too)`);
+  }
   throw new TypeError(`${name}: expected a tensor ({ data: Float32Array, shape }) or nested arrays of numbers, got ${describe(value)}`);
+}
+
+/** Whether `value` has onnxruntime's form ({ type, data, dims }, no shape); its own Tensor class has it too. */
+export function isOrtTensorLike(value: unknown): value is { type?: unknown; data: unknown; dims: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'data' in value && 'dims' in value && !('shape' in value);
+}
+
+/** onnxruntime's { type, data, dims }: dims is the shape, and the type must be float32 (or absent). */
+function fromOrtStyle(value: { type?: unknown; data: unknown; dims: unknown }, name: string): Tensor {
+  const { type, data, dims } = value; // each read once: a getter runs once
+  if (type !== undefined && type !== 'float32') {
+    throw new TypeError(`${name}: an onnxruntime-style tensor of type ${typeof type === 'string' ? `'${type}'` : describe(type)}; this input takes float32`);
+  }
+  return toTensor({ data, shape: dims }, name);
 }
 
 /** Like toTensor, but a bare Float32Array is accepted and given `shape`; the result must have `shape`. */
 export function toTensorOfShape(value: unknown, shape: readonly number[], name: string): Tensor {
   if (isFloat32Array(value)) return bareOfShape(value, shape, name);
   const tensor = toTensor(value, name);
-  if (!shapesEqual(tensor.shape, shape)) throw new RangeError(`${name}: expected shape ${formatShape(shape)}, got ${formatShape(tensor.shape)}`);
+  if (!shapesEqual(tensor.shape, shape)) throw new ShapeError(`${name}: expected shape ${formatShape(shape)}, got ${formatShape(tensor.shape)}`);
   return { data: tensor.data, shape: shape.slice() };
 }
 
 function bareOfShape(value: Float32Array, shape: readonly number[], name: string): Tensor {
   const length = realLength(checkFloat32Array(value, name));
   if (length !== sizeOf(shape)) {
-    throw new RangeError(`${name}: expected shape ${formatShape(shape)}, got a Float32Array of ${length} elements (needs ${sizeOf(shape)})`);
+    throw new ShapeError(`${name}: expected shape ${formatShape(shape)}, got a Float32Array of ${length} elements (needs ${sizeOf(shape)})`);
   }
   return { data: plainFloat32Array(value, length), shape: shape.slice() };
 }

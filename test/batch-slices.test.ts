@@ -1,7 +1,7 @@
-// sliceAlong and concatAlong, which `run --batch-size` cuts inputs and joins outputs with: cutting a
+// sliceAlong and concatAlong, the in-memory run in parts the streaming run is checked against: cutting a
 // tensor into parts along any axis and joining them gives it back; parts that disagree are refused.
 import { describe, expect, it } from 'vitest';
-import { concatAlong, sliceAlong } from '../lib/batch-run/slices';
+import { concatAlong, sliceAlong } from './support/slices';
 
 const shape = [3, 4, 5];
 const tensor = { data: Float32Array.from({ length: 60 }, (_, i) => i), shape };

@@ -1,6 +1,6 @@
 // A seeded fuzz suite over what the files the package opens can be: every model file of every
-// format (ONNX, safetensors, a TF.js model.json, .npy through readNpy and readSafetensors through
-// its path) and every TF.js weight shard beside a model.json is replaced, one or two at a time, by a
+// format (ONNX, safetensors, a TF.js model.json, .npy through readNpy and openNpy (the streaming
+// reader) and readSafetensors through its path) and every TF.js weight shard beside a model.json is replaced, one or two at a time, by a
 // link (inside or outside the model folder, through a linked folder, dangling, looping), a device, a
 // FIFO, a socket, a directory, or a file of the wrong size. Each call must give what a correct
 // reader gives: the model as before (its outputs checked), or a refusal with the expected message
@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpy } from '../lib/formats/npy';
+import { openNpy } from '../lib/formats/npy-file';
 import { readSafetensors } from '../lib/formats/safetensors';
 import { loadModel } from '../lib/model';
 import { writeTfjsFolder } from './formats/helpers/tfjs-folder';
@@ -119,22 +120,41 @@ function linkedAlias(dir: string): string {
   return alias;
 }
 
-type FileReader = { name: string; fixtures: string[]; lookIntoDirectory: boolean; read: (file: string) => unknown; check: (value: unknown, fixture: string) => string | null };
+type FileReader = {
+  name: string; fixtures: string[]; lookIntoDirectory: boolean; read: (file: string) => unknown; check: (value: unknown, fixture: string) => string | null;
+  /** A reader of files of any size refuses a large one for what its header says, not for its size. */
+  tooLarge?: (file: string) => RegExp;
+};
+
+/** The whole file through the streaming reader: header checked at open, the data read as one slab. */
+async function readStreamed(file: string): Promise<unknown> {
+  const npy = await openNpy(file);
+  try {
+    return await npy.readSlab(0, 0, npy.shape[0]);
+  } finally {
+    await npy.close();
+  }
+}
+
+function checkNpy(value: unknown, fixture: string): string | null {
+  const { data, shape } = value as { data: Float32Array; shape: number[] };
+  const want = readNpy(fixture);
+  return shape.join() === want.shape.join() && data.every((x, i) => Object.is(x, want.data[i])) ? null : `got shape [${shape}], expected [${want.shape}]`;
+}
 
 const sameFormat = (format: string) => (value: unknown) => ((value as { format?: string }).format === format ? null : `format ${(value as { format?: string }).format}`);
 const READERS: FileReader[] = [
   { name: 'loadModel', fixtures: fixtures('.onnx'), lookIntoDirectory: true, read: (f) => loadModel(f), check: sameFormat('onnx') },
   { name: 'loadModel', fixtures: fixtures('.safetensors'), lookIntoDirectory: true, read: (f) => loadModel(f), check: sameFormat('safetensors') },
+  { name: 'loadModel', fixtures: ['bare_relu_batchfirst_bidir.pt', 'text_model.pt'].map((f) => path.join(FIXTURES_DIR, 'torch-models', f)), lookIntoDirectory: true,
+    read: (f) => loadModel(f, { nonlinearity: 'relu', batchFirst: true }), check: sameFormat('pytorch') },
   { name: 'readSafetensors', fixtures: fixtures('.safetensors'), lookIntoDirectory: false, read: (f) => readSafetensors(f), check: (v, fixture) => {
     const got = [...(v as { tensors: Map<string, unknown> }).tensors.keys()].join();
     const want = [...readSafetensors(fixture).tensors.keys()].join();
     return got === want ? null : `tensors ${got}, expected ${want}`;
   } },
-  { name: 'readNpy', fixtures: fixtures('.npy'), lookIntoDirectory: false, read: (f) => readNpy(f), check: (v, fixture) => {
-    const { data, shape } = v as { data: Float32Array; shape: number[] };
-    const want = readNpy(fixture);
-    return shape.join() === want.shape.join() && data.every((x, i) => Object.is(x, want.data[i])) ? null : `got shape [${shape}], expected [${want.shape}]`;
-  } },
+  { name: 'readNpy', fixtures: fixtures('.npy'), lookIntoDirectory: false, read: (f) => readNpy(f), check: checkNpy },
+  { name: 'openNpy', fixtures: fixtures('.npy'), lookIntoDirectory: false, read: readStreamed, check: checkNpy, tooLarge: (f) => new RegExp(`^${escape(f)}: \\.npy data is 2147483\\d+ bytes, shape \\[[\\d, ]+\\] of '<f4' needs \\d+$`) },
   { name: 'loadModel', fixtures: [path.join(MODELS, 'tfjs_rnn_dense', 'model.json')], lookIntoDirectory: true, read: (f) => loadModel(f), check: checkTfjs },
 ];
 
@@ -147,7 +167,8 @@ function modelFileCase(dir: string, place: Place, mutation: Mutation, rng: Rng):
   const file = path.join(dir, path.basename(fixture));
   // A TF.js folder is also given as the folder: then model.json is looked for inside, never into.
   const throughFolder = isTfjs && chance(rng, 0.5);
-  const refusal = mutation.apply({ file, refusals: fileRefusals(file, reader.lookIntoDirectory && !throughFolder) }, place);
+  const refusals = fileRefusals(file, reader.lookIntoDirectory && !throughFolder);
+  const refusal = mutation.apply({ file, refusals: { ...refusals, tooLarge: reader.tooLarge?.(file) ?? refusals.tooLarge } }, place);
   const source = throughFolder ? dir : file;
   return {
     description: `${reader.name}(${source}) with ${path.basename(file)}: ${mutation.name}`,

@@ -14,7 +14,7 @@ function batchAxis(axes: Record<string, number> | undefined, name: string): stri
   return axes?.[name] !== undefined && `batch axis ${axes[name]}`;
 }
 
-export async function describeModelFile(file: string, options: Pick<RunOptions, 'nonlinearity' | 'batchFirst'>, print: (line: string) => void): Promise<void> {
+export async function describeModelFile(file: string, options: Pick<RunOptions, 'nonlinearity' | 'batchFirst' | 'prefix'>, print: (line: string) => void): Promise<void> {
   const model = await loadModel(file, stateDictOptions(options));
   print(`format: ${model.format}`);
   print(`parameters: ${model.numParameters}`);

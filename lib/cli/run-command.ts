@@ -1,15 +1,19 @@
-// `vanilla-rnn run`: a model file on .npy inputs, whole or --batch-size sequences at a time, writing
-// <output name>.npy. stdout lists the files written; progress and throughput go to stderr.
+// `vanilla-rnn run`: a model file on .npy inputs, streamed --batch-size sequences at a time (or one
+// --shard of the batch), writing <output name>.npy. stdout lists the files written; progress,
+// throughput and what happened on a failure or an interrupt go to stderr.
 import * as path from 'node:path';
-import { loadModel, runModelOnFiles, type LoadModelOptions } from '../index';
+import { loadModel, runModelOnFiles, type LoadModelOptions, type RunFilesResult } from '../index';
 import { progressBar, throughputLine, type ErrorStream } from './progress';
+import { interruptible } from './signals';
 
 export interface RunOptions {
   input: string[];
   outDir: string;
   batchSize?: number;
+  shard?: { index: number; count: number };
   nonlinearity?: 'tanh' | 'relu';
   batchFirst?: boolean;
+  prefix?: string;
 }
 
 export interface CommandOutput {
@@ -18,7 +22,7 @@ export interface CommandOutput {
 }
 
 /** `--input x.npy` feeds the model's main input; `--input name=file.npy` a named one. */
-function inputFiles(inputs: string[], mainInput: string): Record<string, string> {
+export function inputFiles(inputs: string[], mainInput: string): Record<string, string> {
   const files: Record<string, string> = {};
   for (const spec of inputs) {
     const at = spec.indexOf('=');
@@ -28,9 +32,15 @@ function inputFiles(inputs: string[], mainInput: string): Record<string, string>
   return files;
 }
 
-/** Only the options given: loadModel refuses them for formats other than safetensors. */
-export function stateDictOptions({ nonlinearity, batchFirst }: Pick<RunOptions, 'nonlinearity' | 'batchFirst'>): LoadModelOptions {
-  return { ...(nonlinearity && { nonlinearity }), ...(batchFirst !== undefined && { batchFirst }) };
+/** Only the options given: loadModel refuses them for formats other than PyTorch state_dicts. */
+export function stateDictOptions({ nonlinearity, batchFirst, prefix }: Pick<RunOptions, 'nonlinearity' | 'batchFirst' | 'prefix'>): LoadModelOptions {
+  return { ...(nonlinearity && { nonlinearity }), ...(batchFirst !== undefined && { batchFirst }), ...(prefix !== undefined && { prefix }) };
+}
+
+function notes(file: string, result: RunFilesResult, stderr: ErrorStream): void {
+  const name = path.basename(file);
+  if (result.ranWholeBecause) stderr.write(`vanilla-rnn: ${name}: ${result.ranWholeBecause}; running the whole input at once\n`);
+  if (result.batchSizeChosen) stderr.write(`vanilla-rnn: ${name}: the input is large: it ran in parts of ${result.batchSize} sequences (--batch-size sets the part size)\n`);
 }
 
 export async function runModelFile(file: string, options: RunOptions, { print, stderr }: CommandOutput): Promise<void> {
@@ -40,13 +50,16 @@ export async function runModelFile(file: string, options: RunOptions, { print, s
     progress ??= progressBar(total, stderr);
     progress.update(done);
   };
-  let result;
-  try {
-    result = await runModelOnFiles(model, { inputs: inputFiles(options.input, model.inputNames[0]), outDir: options.outDir, batchSize: options.batchSize, onProgress });
-  } finally {
+  const onCleanup = (removed: string[]) => {
     (progress as ReturnType<typeof progressBar> | null)?.stop();
-  }
-  if (result.ranWholeBecause) stderr.write(`vanilla-rnn: ${path.basename(file)}: ${result.ranWholeBecause}; running the whole input at once\n`);
+    stderr.write(`vanilla-rnn: the run did not finish: removed its unfinished ${removed.join(', ')}; no output was written\n`);
+  };
+  const result = await interruptible(stderr, (signal) => runModelOnFiles(model, {
+    inputs: inputFiles(options.input, model.inputNames[0]), outDir: options.outDir, batchSize: options.batchSize,
+    ...(options.shard && { shard: options.shard }), onProgress, onCleanup, signal,
+  }), () => (progress as ReturnType<typeof progressBar> | null)?.stop());
+  if (!result) return;
+  notes(file, result, stderr);
   for (const { path: written, shape } of result.written) print(`wrote ${written} [${shape.join(', ')}]`);
   stderr.write(`${throughputLine(result)}\n`);
 }

@@ -39,7 +39,7 @@ function reader(view: DataView, kind: NumberKind, little: boolean): (offset: num
 }
 
 const scratch = new DataView(new ArrayBuffer(4));
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function decodeInto<T extends Float32Array | Float64Array>(out: T, bytes: Uint8Array, offset: number, kind: NumberKind, littleEndian: boolean): T {
   const size = ITEM_SIZES[kind];
@@ -64,6 +64,11 @@ export function decodeToFloat32(bytes: Uint8Array, offset: number, count: number
 /** Like decodeToFloat32 but keeps the exact values (as float64), for integer tensors. */
 export function decodeToFloat64(bytes: Uint8Array, offset: number, count: number, kind: NumberKind, littleEndian = true): Float64Array {
   return decodeInto(new Float64Array(count), bytes, offset, kind, littleEndian);
+}
+
+/** The little-endian bytes of a Float32Array: a view of its memory on a little-endian host, else a copy. */
+export function float32BytesView(data: Float32Array): Uint8Array {
+  return HOST_LITTLE_ENDIAN ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : float32Bytes(data);
 }
 
 /** The little-endian bytes of a Float32Array. */

@@ -1,12 +1,15 @@
 // Which format a model file is in: from its name when that is telling, else from its first bytes.
+import { UnsupportedError } from '../errors';
 import * as path from 'node:path';
 import { isNpy } from './npy';
+import { looksLikeZip } from './zip';
 import type { ModelFormat } from './types';
 
 export function formatFromName(file: string): ModelFormat | null {
   const extension = path.extname(file).toLowerCase();
   if (extension === '.onnx') return 'onnx';
   if (extension === '.safetensors') return 'safetensors';
+  if (extension === '.pt' || extension === '.pth') return 'pytorch';
   if (extension === '.json') return 'tfjs';
   return null;
 }
@@ -26,9 +29,11 @@ function looksLikeJson(bytes: Uint8Array): boolean {
 }
 
 export function formatFromBytes(bytes: Uint8Array, label: string): ModelFormat {
-  if (isNpy(bytes)) throw new TypeError(`${label}: this is a NumPy .npy array, not a model; pass it as an input`);
+  if (isNpy(bytes)) throw new UnsupportedError(`${label}: this is a NumPy .npy array, not a model; pass it as an input`, { base: 'TypeError' });
   if (looksLikeSafetensors(bytes)) return 'safetensors';
+  // torch.save's zip archive, or a bare pickle the PyTorch reader refuses with the fix.
+  if (looksLikeZip(bytes) || bytes[0] === 0x80) return 'pytorch';
   if (looksLikeJson(bytes)) return 'tfjs';
   if (bytes.length > 0 && MODEL_PROTO_KEYS.has(bytes[0])) return 'onnx';
-  throw new TypeError(`${label}: cannot tell the model format: expected an ONNX model, a safetensors state_dict or a TF.js model.json (or a directory holding one)`);
+  throw new UnsupportedError(`${label}: cannot tell the model format: expected an ONNX model, a PyTorch state_dict (safetensors or torch.save's .pt) or a TF.js model.json (or a directory holding one)`, { base: 'TypeError' });
 }

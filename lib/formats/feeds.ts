@@ -1,5 +1,6 @@
 // Checks shared by every model format: feed names against the model's inputs, shapes against the
 // shapes the file declares.
+import { ShapeError } from '../errors';
 import { describe, formatShape } from '../tensor';
 import type { Dim } from './types';
 
@@ -35,5 +36,5 @@ export function checkFeedNames(feeds: unknown, inputNames: readonly string[], op
 export function checkDeclaredShape(name: string, shape: readonly number[], declared: readonly Dim[] | null, batchAxis?: number): void {
   if (!declared) return;
   const fits = shape.length === declared.length && declared.every((d, i) => typeof d !== 'number' || d === shape[i] || i === batchAxis);
-  if (!fits) throw new RangeError(`input '${name}': expected shape ${formatShape(declared)}, got ${formatShape(shape)}`);
+  if (!fits) throw new ShapeError(`input '${name}': expected shape ${formatShape(declared)}, got ${formatShape(shape)}`);
 }

@@ -1,6 +1,7 @@
 // The .npy header is a Python dict literal ({'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }).
 // It is parsed here by a small strict parser for exactly that subset, never evaluated, and never
 // nested deeper than MAX_NESTING (a version 2.0 header has room for 4 GB of brackets).
+import { MalformedFileError } from '../errors';
 import { MAX_NESTING, nestingError } from './nesting';
 
 export type HeaderValue = string | boolean | number | HeaderValue[] | { list: HeaderValue[] };
@@ -13,7 +14,7 @@ class Parser {
 
   fail(expected: string): never {
     const found = this.pos < this.text.length ? JSON.stringify(this.text.slice(this.pos, this.pos + 12)) : 'the end';
-    throw new SyntaxError(`${this.label}: malformed .npy header: expected ${expected} at offset ${this.pos}, found ${found}`);
+    throw new MalformedFileError(`${this.label}: malformed .npy header: expected ${expected} at offset ${this.pos}, found ${found}`, { base: 'SyntaxError' });
   }
 
   skipSpace(): void {

@@ -1,5 +1,6 @@
 // safetensors files: an 8-byte little-endian header length, a JSON header naming each tensor's
 // dtype, shape and byte range, then the data. Tensors come out as float32.
+import { MalformedFileError, UnsupportedError } from '../errors';
 import { describe, formatShape, type Tensor } from '../tensor';
 import { decodeToFloat32, ITEM_SIZES, type NumberKind } from './bytes';
 import { checkDim, checkedByteLength } from './checked';
@@ -36,10 +37,10 @@ interface Entry {
 }
 
 function readHeader(bytes: Uint8Array, label: string): { header: Record<string, unknown>; dataOffset: number } {
-  if (bytes.length < 8) throw new RangeError(`${label}: truncated safetensors file: ${bytes.length} bytes, the header length alone needs 8`);
+  if (bytes.length < 8) throw new MalformedFileError(`${label}: truncated safetensors file: ${bytes.length} bytes, the header length alone needs 8`);
   const length = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (length > BigInt(Math.min(bytes.length - 8, MAX_HEADER_BYTES))) {
-    throw new RangeError(`${label}: safetensors header length ${length} exceeds the ${bytes.length - 8} bytes after it (limit ${MAX_HEADER_BYTES})`);
+    throw new MalformedFileError(`${label}: safetensors header length ${length} exceeds the ${bytes.length - 8} bytes after it (limit ${MAX_HEADER_BYTES})`);
   }
   const dataOffset = 8 + Number(length);
   const json = bytes.subarray(8, dataOffset);
@@ -48,10 +49,10 @@ function readHeader(bytes: Uint8Array, label: string): { header: Record<string, 
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
   } catch (error) {
-    throw new SyntaxError(`${label}: the safetensors header is not valid UTF-8 JSON (${(error as Error).message})`);
+    throw new MalformedFileError(`${label}: the safetensors header is not valid UTF-8 JSON (${(error as Error).message})`, { base: 'SyntaxError' });
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    throw new TypeError(`${label}: the safetensors header must be a JSON object, got ${describe(header)}`);
+    throw new MalformedFileError(`${label}: the safetensors header must be a JSON object, got ${describe(header)}`, { base: 'TypeError' });
   }
   return { header: header as Record<string, unknown>, dataOffset };
 }
@@ -59,29 +60,29 @@ function readHeader(bytes: Uint8Array, label: string): { header: Record<string, 
 function readMetadata(value: unknown, label: string): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every((v) => typeof v === 'string')) {
-    throw new TypeError(`${label}: safetensors __metadata__ must be an object of strings, got ${JSON.stringify(value)}`);
+    throw new MalformedFileError(`${label}: safetensors __metadata__ must be an object of strings, got ${JSON.stringify(value)}`, { base: 'TypeError' });
   }
   return { ...(value as Record<string, string>) };
 }
 
 function readEntry(name: string, value: unknown, dataLength: number, label: string): Entry {
   const what = `${label}: tensor '${name}'`;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${what}: expected { dtype, shape, data_offsets }, got ${describe(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedFileError(`${what}: expected { dtype, shape, data_offsets }, got ${describe(value)}`, { base: 'TypeError' });
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
   if (typeof dtype !== 'string' || !(dtype in DTYPES)) {
-    throw new TypeError(`${what}: unsupported dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(DTYPES).join(', ')}`);
+    throw new UnsupportedError(`${what}: unsupported dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(DTYPES).join(', ')}`, { base: 'TypeError' });
   }
-  if (!Array.isArray(shape)) throw new TypeError(`${what}: shape must be an array of integers, got ${describe(shape)}`);
+  if (!Array.isArray(shape)) throw new MalformedFileError(`${what}: shape must be an array of integers, got ${describe(shape)}`, { base: 'TypeError' });
   const dims = shape.map((d, i) => checkDim(d, `${what} shape[${i}]`));
-  if (!Array.isArray(offsets) || offsets.length !== 2) throw new TypeError(`${what}: data_offsets must be [begin, end], got ${JSON.stringify(offsets)}`);
+  if (!Array.isArray(offsets) || offsets.length !== 2) throw new MalformedFileError(`${what}: data_offsets must be [begin, end], got ${JSON.stringify(offsets)}`, { base: 'TypeError' });
   const [begin, end] = offsets.map((o, i) => checkDim(o, `${what} data_offsets[${i}]`));
   if (begin > end || end > dataLength) {
-    throw new RangeError(`${what}: data_offsets [${begin}, ${end}] lie outside the ${dataLength} data bytes`);
+    throw new MalformedFileError(`${what}: data_offsets [${begin}, ${end}] lie outside the ${dataLength} data bytes`);
   }
   const kind = DTYPES[dtype];
   const needed = checkedByteLength(dims, ITEM_SIZES[kind], dataLength, what);
   if (needed !== end - begin) {
-    throw new RangeError(`${what}: shape ${formatShape(dims)} of ${dtype} needs ${needed} bytes, data_offsets [${begin}, ${end}] hold ${end - begin}`);
+    throw new MalformedFileError(`${what}: shape ${formatShape(dims)} of ${dtype} needs ${needed} bytes, data_offsets [${begin}, ${end}] hold ${end - begin}`);
   }
   return { name, kind, dtype, shape: dims, begin, end };
 }
@@ -92,12 +93,12 @@ function checkTiling(entries: Entry[], dataLength: number, label: string): void 
   for (const entry of [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end)) {
     if (entry.begin !== position) {
       const problem = entry.begin < position ? 'overlaps the previous tensor' : `leaves a gap after byte ${position}`;
-      throw new RangeError(`${label}: tensor '${entry.name}' at data_offsets [${entry.begin}, ${entry.end}] ${problem}`);
+      throw new MalformedFileError(`${label}: tensor '${entry.name}' at data_offsets [${entry.begin}, ${entry.end}] ${problem}`);
     }
     position = entry.end;
   }
   if (position !== dataLength) {
-    throw new RangeError(`${label}: the tensors cover ${position} data bytes, the file holds ${dataLength}`);
+    throw new MalformedFileError(`${label}: the tensors cover ${position} data bytes, the file holds ${dataLength}`);
   }
 }
 

@@ -37,14 +37,20 @@ function kindOf(stats: Stats): string {
   return 'another kind of file';
 }
 
+/** The size of a regular file of any size (for readers that take it a part at a time); an Error naming `label` for anything else. */
+export function streamedFileSize(stats: Stats, label: string): number {
+  if (!stats.isFile()) throw new Error(`${label}: expected a regular file, got ${kindOf(stats)}`);
+  return stats.size;
+}
+
 /** The size of a regular file; an Error naming `label` for anything else, or a file too large to read. */
 export function regularFileSize(stats: Stats, label: string): number {
-  if (!stats.isFile()) throw new Error(`${label}: expected a regular file, got ${kindOf(stats)}`);
+  streamedFileSize(stats, label);
   if (stats.size > MAX_FILE_BYTES) throw new RangeError(`${label}: the file is ${stats.size} bytes, more than the ${MAX_FILE_BYTES} a file may hold`);
   return stats.size;
 }
 
-function changed(label: string, size: number, got: string): Error {
+export function changedWhileRead(label: string, size: number, got: string): Error {
   return new Error(`${label}: the file changed while it was read: fstat gave ${size} bytes, ${got}`);
 }
 
@@ -64,11 +70,23 @@ export async function readExactly(handle: FileHandle, size: number, label: strin
   const bytes = new Uint8Array(size);
   for (let offset = 0; offset < size;) {
     const { bytesRead } = await handle.read(bytes, offset, size - offset, offset);
-    if (bytesRead === 0) throw changed(label, size, `it ended after ${offset}`);
+    if (bytesRead === 0) throw changedWhileRead(label, size, `it ended after ${offset}`);
     offset += bytesRead;
   }
-  if ((await handle.read(new Uint8Array(1), 0, 1, size)).bytesRead !== 0) throw changed(label, size, 'it has more');
+  if ((await handle.read(new Uint8Array(1), 0, 1, size)).bytesRead !== 0) throw changedWhileRead(label, size, 'it has more');
   return bytes;
+}
+
+/**
+ * Fills `into` from `position` of an opened file whose fstat size was `size`: a file that ends
+ * early has changed since it was opened.
+ */
+export async function readAt(handle: FileHandle, into: Uint8Array, position: number, size: number, label: string): Promise<void> {
+  for (let done = 0; done < into.length;) {
+    const { bytesRead } = await handle.read(into, done, into.length - done, position + done);
+    if (bytesRead === 0) throw changedWhileRead(label, size, `it ended at ${position + done}`);
+    done += bytesRead;
+  }
 }
 
 /** A whole regular file, read asynchronously. */
@@ -89,10 +107,10 @@ export function readRegularFileSync(file: string, label = file): Uint8Array {
     const bytes = new Uint8Array(size);
     for (let offset = 0; offset < size;) {
       const bytesRead = readSync(fd, bytes, offset, size - offset, offset);
-      if (bytesRead === 0) throw changed(label, size, `it ended after ${offset}`);
+      if (bytesRead === 0) throw changedWhileRead(label, size, `it ended after ${offset}`);
       offset += bytesRead;
     }
-    if (readSync(fd, new Uint8Array(1), 0, 1, size) !== 0) throw changed(label, size, 'it has more');
+    if (readSync(fd, new Uint8Array(1), 0, 1, size) !== 0) throw changedWhileRead(label, size, 'it has more');
     return bytes;
   } finally {
     closeSync(fd);

@@ -1,7 +1,7 @@
 // What loadModel returns, whatever the file format.
-import type { Tensor, TensorLike } from '../tensor';
+import type { OrtTensorLike, Tensor, TensorLike } from '../tensor';
 
-export type ModelFormat = 'onnx' | 'safetensors' | 'tfjs';
+export type ModelFormat = 'onnx' | 'safetensors' | 'pytorch' | 'tfjs';
 
 /** A dimension: a number when the file fixes it, a symbolic name ("batch", "seq") when it does not. */
 export type Dim = number | string;
@@ -15,9 +15,23 @@ export interface BatchAxes {
   outputs: Record<string, number>;
 }
 
-export type Feeds = Record<string, TensorLike | Float32Array | ArrayLike<number> | null | undefined>;
+/** Integer inputs (ONNX sequence_lens, lengths) take onnxruntime's integer tensors too. */
+export type Feeds = Record<string, TensorLike | OrtTensorLike<ArrayLike<number | bigint>> | Float32Array | ArrayLike<number> | null | undefined>;
 
-export interface Model {
+/** Element types by onnxruntime's names. */
+export type ElementType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int8' | 'uint8' | 'int16' | 'uint16'
+  | 'int32' | 'uint32' | 'int64' | 'uint64' | 'bool' | 'string';
+
+/** One input or output as onnxruntime describes it. */
+export interface ValueMetadata {
+  name: string;
+  dtype: ElementType;
+  /** Null where the file does not say. */
+  shape: Dim[] | null;
+}
+
+/** What each format's reader implements; loadModel wraps it into a Model. */
+export interface ModelCore {
   readonly format: ModelFormat;
   /** The inputs in the file's own names and order; the first is the main input. */
   readonly inputNames: string[];
@@ -35,4 +49,18 @@ export interface Model {
   /** Runs the model with the heavy work off the event loop where the format allows it. */
   run(feeds: Feeds): Promise<Record<string, Tensor>>;
   runSync(feeds: Feeds): Record<string, Tensor>;
+  /** Element types by input and output name, where they are not all float32. */
+  readonly valueTypes?: Record<string, ElementType>;
+  /** Lets go of what the reader holds (native buffers); called once, by Model.dispose(). */
+  release?(): void;
+}
+
+/** A loaded model. */
+export interface Model extends ModelCore {
+  /** The inputs in order, with dtype and shape (as onnxruntime's InferenceSession describes them). */
+  readonly inputMetadata: ValueMetadata[];
+  readonly outputMetadata: ValueMetadata[];
+  /** Lets go of the model's weights; afterwards run and runSync throw a DisposedError. Idempotent. */
+  dispose(): void;
+  readonly disposed: boolean;
 }

@@ -3,6 +3,7 @@
 // declared size is checked before anything is inflated for it: an archive is a file like any other,
 // so no allocation is sized by an unchecked header (yauzl then verifies the inflated bytes match).
 import * as yauzl from 'yauzl';
+import { MalformedFileError, UnsupportedError } from '../errors';
 import { MAX_FILE_BYTES } from './source';
 
 /** Deflate cannot shrink data by more than about 1032 to 1; a larger claimed ratio is a bomb or a lie. */
@@ -28,7 +29,7 @@ function fromBuffer(bytes: Uint8Array, label: string): Promise<yauzl.ZipFile> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false, decodeStrings: true }, (error, zip) => {
-      if (error) reject(new Error(`${label}: not a valid zip archive (${error.message})`));
+      if (error) reject(new MalformedFileError(`${label}: not a valid zip archive (${error.message})`, { base: 'Error' }));
       else resolve(zip);
     });
   });
@@ -36,24 +37,24 @@ function fromBuffer(bytes: Uint8Array, label: string): Promise<yauzl.ZipFile> {
 
 function checkEntry(entry: yauzl.Entry, label: string): void {
   const what = `${label}: zip entry '${entry.fileName}'`;
-  if (entry.uncompressedSize > MAX_FILE_BYTES) throw new RangeError(`${what} declares ${entry.uncompressedSize} bytes, more than the ${MAX_FILE_BYTES} an entry may hold`);
+  if (entry.uncompressedSize > MAX_FILE_BYTES) throw new MalformedFileError(`${what} declares ${entry.uncompressedSize} bytes, more than the ${MAX_FILE_BYTES} an entry may hold`);
   const stored = entry.compressionMethod === 0;
   if (stored ? entry.uncompressedSize !== entry.compressedSize : entry.uncompressedSize > MAX_DEFLATE_RATIO * Math.max(entry.compressedSize, 1)) {
-    throw new RangeError(`${what} declares ${entry.uncompressedSize} bytes from ${entry.compressedSize} compressed, which no real archive does`);
+    throw new MalformedFileError(`${what} declares ${entry.uncompressedSize} bytes from ${entry.compressedSize} compressed, which no real archive does`);
   }
   if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
-    throw new Error(`${what} uses compression method ${entry.compressionMethod}; only stored and deflated entries are read`);
+    throw new UnsupportedError(`${what} uses compression method ${entry.compressionMethod}; only stored and deflated entries are read`, { base: 'Error' });
   }
-  if (entry.isEncrypted()) throw new Error(`${what} is encrypted`);
+  if (entry.isEncrypted()) throw new UnsupportedError(`${what} is encrypted`, { base: 'Error' });
 }
 
 function listEntries(zip: yauzl.ZipFile, label: string): Promise<Map<string, yauzl.Entry>> {
-  if (zip.entryCount > MAX_ENTRIES) return Promise.reject(new RangeError(`${label}: the zip archive lists ${zip.entryCount} entries, more than the ${MAX_ENTRIES} read`));
+  if (zip.entryCount > MAX_ENTRIES) return Promise.reject(new MalformedFileError(`${label}: the zip archive lists ${zip.entryCount} entries, more than the ${MAX_ENTRIES} read`));
   return new Promise((resolve, reject) => {
     const entries = new Map<string, yauzl.Entry>();
     zip.on('entry', (entry: yauzl.Entry) => {
       try {
-        if (entries.has(entry.fileName)) throw new Error(`${label}: the zip archive holds '${entry.fileName}' twice`);
+        if (entries.has(entry.fileName)) throw new MalformedFileError(`${label}: the zip archive holds '${entry.fileName}' twice`, { base: 'Error' });
         if (!entry.fileName.endsWith('/')) checkEntry(entry, label);
         entries.set(entry.fileName, entry);
         zip.readEntry();
@@ -63,7 +64,7 @@ function listEntries(zip: yauzl.ZipFile, label: string): Promise<Map<string, yau
       }
     });
     zip.on('end', () => resolve(entries));
-    zip.on('error', (error: Error) => reject(new Error(`${label}: not a valid zip archive (${error.message})`)));
+    zip.on('error', (error: Error) => reject(new MalformedFileError(`${label}: not a valid zip archive (${error.message})`, { base: 'Error' })));
     zip.readEntry();
   });
 }
@@ -72,7 +73,7 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, label: string): Promi
   const what = `${label}: zip entry '${entry.fileName}'`;
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {
-      if (error) return reject(new Error(`${what}: ${error.message}`));
+      if (error) return reject(new MalformedFileError(`${what}: ${error.message}`, { base: 'Error' }));
       const out = new Uint8Array(entry.uncompressedSize);
       let offset = 0;
       stream.on('data', (chunk: Buffer) => {
@@ -81,8 +82,8 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, label: string): Promi
         out.set(chunk, offset);
         offset += chunk.length;
       });
-      stream.on('error', (streamError: Error) => reject(new Error(`${what}: ${streamError.message}`)));
-      stream.on('end', () => (offset === out.length ? resolve(out) : reject(new Error(`${what}: inflated to ${offset} bytes, ${out.length} declared`))));
+      stream.on('error', (streamError: Error) => reject(new MalformedFileError(`${what}: ${streamError.message}`, { base: 'Error' })));
+      stream.on('end', () => (offset === out.length ? resolve(out) : reject(new MalformedFileError(`${what}: inflated to ${offset} bytes, ${out.length} declared`, { base: 'Error' }))));
     });
   });
 }
@@ -96,9 +97,9 @@ export async function openZip(bytes: Uint8Array, label: string): Promise<ZipArch
     entries,
     read(name, maxBytes = MAX_FILE_BYTES) {
       const entry = raw.get(name);
-      if (!entry) return Promise.reject(new Error(`${label}: the zip archive has no entry '${name}'`));
+      if (!entry) return Promise.reject(new MalformedFileError(`${label}: the zip archive has no entry '${name}'`, { base: 'Error' }));
       if (entry.uncompressedSize > maxBytes) {
-        return Promise.reject(new RangeError(`${label}: zip entry '${name}' holds ${entry.uncompressedSize} bytes, more than the ${maxBytes} expected`));
+        return Promise.reject(new MalformedFileError(`${label}: zip entry '${name}' holds ${entry.uncompressedSize} bytes, more than the ${maxBytes} expected`));
       }
       return readEntry(zip, entry, label);
     },

@@ -5,8 +5,10 @@
 // Arguments arrive checked by lib/; the binding re-checks only what memory safety needs (buffer types
 // and sizes, lengths within the steps, outputs apart from inputs).
 import { loadAddon } from './load';
+import type { OpsAddon } from './ops-binding';
 
-export type KernelPath = 'avx512' | 'avx2' | 'portable';
+/** The step kernel's instruction-set paths: x86-64 SIMD, arm64 NEON, and plain C++ everywhere. */
+export type KernelPath = 'avx512' | 'avx2' | 'neon' | 'portable';
 export type Direction = 'forward' | 'reverse' | 'bidirectional';
 
 /** The kernel's activations: the ONNX RNN set, plus Keras' selu. */
@@ -87,7 +89,7 @@ export interface DenseCall {
   output: Float32Array;
 }
 
-interface Addon {
+interface Addon extends OpsAddon {
   NativeRnn: new (spec: RnnSpec) => NativeRnn;
   dense(call: DenseCall): void;
   setNumThreads(threads: number): void;

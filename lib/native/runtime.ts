@@ -29,8 +29,8 @@ export function supportedKernelPaths(): KernelPath[] {
  */
 export function setKernelPath(path: KernelPath | 'auto'): void {
   if (typeof path !== 'string') throw new TypeError(`path: expected a string, got ${describe(path)}`);
-  if (!['auto', 'avx512', 'avx2', 'portable'].includes(path)) {
-    throw new RangeError(`path: expected 'auto', 'avx512', 'avx2' or 'portable', got '${path}'`);
+  if (!['auto', 'avx512', 'avx2', 'neon', 'portable'].includes(path)) {
+    throw new RangeError(`path: expected 'auto', 'avx512', 'avx2', 'neon' or 'portable', got '${path}'`);
   }
   if (path !== 'auto' && !addon.supportedKernelPaths().includes(path)) throw new RangeError(`path: '${path}' is not supported by this CPU`);
   addon.setKernelPath(path);

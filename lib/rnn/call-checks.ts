@@ -1,5 +1,6 @@
 // The checks of one forward call: the input's geometry, lengths, the signal and the caller's output
 // buffers, each refused with a message naming the argument.
+import { ShapeError } from '../errors';
 import { MAX_KERNEL_SIZE } from '../limits';
 import type { KernelOutputs } from '../native/binding';
 import { checkOptionsObject } from '../options';
@@ -9,7 +10,7 @@ import { isDetached, isShared, realLength, typedArrayKind, type TypedArray } fro
 /** A RangeError naming the argument when steps or batch is past what the kernel takes (an empty tensor may claim any). */
 export function checkSequenceSize(steps: number, batch: number, shape: readonly number[], name: string): void {
   if (steps > MAX_KERNEL_SIZE || batch > MAX_KERNEL_SIZE) {
-    throw new RangeError(`${name}: shape ${formatShape(shape)} has a sequence length or batch above 2^31-1, the most the kernel takes`);
+    throw new ShapeError(`${name}: shape ${formatShape(shape)} has a sequence length or batch above 2^31-1, the most the kernel takes`);
   }
 }
 
@@ -26,7 +27,7 @@ function countOf(value: unknown, batch: number): number {
 /** PyTorch packed-sequence lengths: one per sequence, each in [1, steps]; copied as they are checked. */
 export function checkLengths(value: unknown, batch: number, steps: number): Int32Array {
   const count = countOf(value, batch);
-  if (count !== batch) throw new RangeError(`lengths: expected ${batch} lengths (one per sequence), got ${count}`);
+  if (count !== batch) throw new ShapeError(`lengths: expected ${batch} lengths (one per sequence), got ${count}`);
   const given = value as ArrayLike<unknown>;
   const lengths = new Int32Array(batch);
   for (let b = 0; b < batch; b++) {
@@ -50,7 +51,7 @@ export function outputBuffer(given: unknown, size: number, name: string): Float3
   if (given === undefined) return new Float32Array(size);
   const buffer = checkFloat32Array(given, name);
   const length = realLength(buffer);
-  if (length !== size) throw new RangeError(`${name}: expected a Float32Array of ${size} elements, got ${length}`);
+  if (length !== size) throw new ShapeError(`${name}: expected a Float32Array of ${size} elements, got ${length}`);
   // The result hands this very array back, so its .length must tell the truth too.
   if (buffer.length !== length) throw new TypeError(`${name}: its length property says ${buffer.length}, but it holds ${length} elements`);
   return buffer;

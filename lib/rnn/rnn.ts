@@ -1,4 +1,5 @@
 // The RNN module: PyTorch nn.RNN's constructor options, state_dict and forward, over the native kernel.
+import { ShapeError } from '../errors';
 import type { KernelOutputs, SequenceCall } from '../native/binding';
 import { RnnKernel } from '../native/rnn-kernel';
 import { checkOptionsObject } from '../options';
@@ -7,9 +8,12 @@ import { copyOfShape, describe, formatShape, sizeOf, toTensor, toTensorOfShape, 
 import { checkLengths, checkSequenceSize, checkSignal, outputBuffer, sharedOutputs } from './call-checks';
 import { resolveConfig, type RNNConfig, type RNNOptions } from './config';
 import { fromGluonNames } from './gluon-names';
+import { checkPrefix, describeKeys, partialModelNote, selectRnn } from './module-prefix';
 import { initialParameters } from './init';
 import { parameterSlots, type ParameterSlot } from './parameters';
 import { RNNStream, type StreamOptions } from './stream';
+import { DisposedError } from '../errors';
+import { warn } from '../warnings';
 
 export interface ForwardOptions {
   /** Initial state, shaped like hn; zeros when absent. */
@@ -33,6 +37,18 @@ export interface AsyncForwardOptions {
   signal?: AbortSignal;
 }
 
+export interface LoadStateDictOptions {
+  /** The module path of the RNN in a whole model's state_dict, e.g. 'rnn.' or 'encoder.rnn.'. */
+  prefix?: string;
+}
+
+export interface LoadStateDictResult {
+  /** The module path the RNN's keys were under ('' for a bare nn.RNN state_dict). */
+  prefix: string;
+  /** Keys outside the RNN (other modules' weights), which were not loaded. */
+  unusedKeys: string[];
+}
+
 export interface RNNOutput {
   output: Tensor;
   hn: Tensor;
@@ -49,7 +65,9 @@ const KERNEL = Symbol.for('vanilla-rnn.kernel');
 
 /** @internal the kernel an RNN runs on. */
 export function kernelOf(rnn: RNN): RnnKernel {
-  return (rnn as unknown as Record<symbol, RnnKernel>)[KERNEL];
+  const kernel = (rnn as unknown as Record<symbol, RnnKernel | null>)[KERNEL];
+  if (kernel === null) throw new DisposedError('RNN: this RNN was disposed; create another to run');
+  return kernel!;
 }
 
 export class RNN {
@@ -64,7 +82,7 @@ export class RNN {
       inputSize: config.inputSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers, direction: config.direction,
       activations: config.activations, clip: config.clip ?? Infinity, outputsInProcessingOrder: false,
     });
-    Object.defineProperty(this, KERNEL, { value: kernel });
+    Object.defineProperty(this, KERNEL, { value: kernel, writable: true });
     this.slots = parameterSlots({ ...config, numDirections: this.numDirections });
     this.parameters = initialParameters(this.slots, config.hiddenSize, seed ?? randomSeed());
     this.uploadWeights(this.parameters);
@@ -85,22 +103,44 @@ export class RNN {
 
   /**
    * Loads PyTorch state_dict entries (all of them, checked, copied); MXNet Gluon names are accepted
-   * too. All or nothing: each entry is read once and copied as it is checked, and the model changes
-   * only once every copy is good.
+   * too. A whole model's state_dict works as well: the RNN's keys are those under `prefix`
+   * ("encoder.rnn."), or under the one module that holds an nn.RNN's parameters (a warning then
+   * names it and the keys left out). All or nothing: each entry is read once and copied as it is
+   * checked, and the model changes only once every copy is good.
    */
-  loadStateDict(given: Record<string, TensorLike | Float32Array>): void {
+  loadStateDict(given: Record<string, TensorLike | Float32Array>, options?: LoadStateDictOptions): LoadStateDictResult {
+    kernelOf(this); // refuses a disposed RNN
     if (typeof given !== 'object' || given === null || Array.isArray(given)) {
       throw new TypeError(`loadStateDict: expected an object of name -> tensor, got ${describe(given)}`);
     }
+    const prefix = checkPrefix(checkOptionsObject(options, ['prefix'], 'loadStateDict options').prefix);
     // A snapshot of the entries: a getter in the dict runs once, here, and never between a check and a copy.
-    const dict = fromGluonNames(Object.fromEntries(Object.entries(given)));
-    this.checkNames(dict);
-    const copies = new Map(this.slots.map((slot) => [slot.name, copyOfShape(dict[slot.name], slot.shape, slot.name)]));
+    const selection = selectRnn(Object.fromEntries(Object.entries(given)), prefix, 'loadStateDict');
+    const dict = fromGluonNames(selection.dict);
+    this.checkNames(dict, selection.prefix);
+    const copies = new Map(this.slots.map((slot) => [slot.name, copyOfShape(dict[slot.name], slot.shape, selection.prefix + slot.name)]));
     this.replaceParameters(copies);
+    const note = partialModelNote(selection, 'loadStateDict');
+    if (note) warn(note, 'VANILLA_RNN_PARTIAL_MODEL');
+    return { prefix: selection.prefix, unusedKeys: selection.unused };
+  }
+
+  /**
+   * Lets go of the weights and the native kernel (a forwardAsync already started finishes with them);
+   * afterwards every call throws a DisposedError. Idempotent.
+   */
+  dispose(): void {
+    (this as unknown as Record<symbol, RnnKernel | null>)[KERNEL] = null;
+    this.parameters = new Map();
+  }
+
+  get disposed(): boolean {
+    return (this as unknown as Record<symbol, RnnKernel | null>)[KERNEL] === null;
   }
 
   /** Copies of the parameters under PyTorch's names. */
   stateDict(): Record<string, Tensor> {
+    kernelOf(this); // refuses a disposed RNN, whose parameters are gone
     const dict: Record<string, Tensor> = {};
     for (const slot of this.slots) dict[slot.name] = { data: Float32Array.from(this.parameters.get(slot.name)!), shape: slot.shape.slice() };
     return dict;
@@ -108,11 +148,13 @@ export class RNN {
 
   /** A stateful stream over this model: push chunks of a sequence, in any split. */
   createStream(options: StreamOptions): RNNStream {
+    kernelOf(this); // refuses a disposed RNN
     return new RNNStream(this, options);
   }
 
   /** Runs the whole stack over a batch: input [T, B, D] ([B, T, D] with batchFirst) or unbatched [T, D]. */
   forward(input: TensorLike, options?: ForwardOptions): RNNOutput {
+    kernelOf(this); // refuses a disposed RNN before checking its arguments
     const o = checkOptionsObject(options, FORWARD_OPTIONS, 'forward options');
     const outs = checkOptionsObject(o.out ?? undefined, ['output', 'hn'], 'out');
     const { call, shapes } = this.plan(input, o);
@@ -129,6 +171,7 @@ export class RNN {
    */
   forwardAsync(input: TensorLike, options?: AsyncForwardOptions): Promise<RNNOutput> {
     try {
+      kernelOf(this); // refuses a disposed RNN before checking its arguments
       const o = checkOptionsObject(options, ASYNC_FORWARD_OPTIONS, 'forwardAsync options');
       const signal = checkSignal(o.signal);
       signal?.throwIfAborted();
@@ -160,12 +203,12 @@ export class RNN {
     const rank = x.shape.length;
     if ((rank !== 2 && rank !== 3) || x.shape[rank - 1] !== d) {
       const batchedShape = this.config.batchFirst ? `[B, T, ${d}]` : `[T, B, ${d}]`;
-      throw new RangeError(`input: expected shape ${batchedShape} or unbatched [T, ${d}], got ${formatShape(x.shape)}`);
+      throw new ShapeError(`input: expected shape ${batchedShape} or unbatched [T, ${d}], got ${formatShape(x.shape)}`);
     }
     const batched = rank === 3;
     const steps = batched && this.config.batchFirst ? x.shape[1] : x.shape[0];
     const batch = !batched ? 1 : this.config.batchFirst ? x.shape[0] : x.shape[1];
-    if (steps === 0) throw new RangeError(`input: the sequence length must be at least 1 (as in PyTorch), got shape ${formatShape(x.shape)}`);
+    if (steps === 0) throw new ShapeError(`input: the sequence length must be at least 1 (as in PyTorch), got shape ${formatShape(x.shape)}`);
     checkSequenceSize(steps, batch, x.shape, 'input');
     return { steps, batch, batched };
   }
@@ -181,14 +224,14 @@ export class RNN {
     return batched ? [rows, batch, this.config.hiddenSize] : [rows, this.config.hiddenSize];
   }
 
-  private checkNames(dict: Record<string, unknown>): void {
+  private checkNames(dict: Record<string, unknown>, prefix: string): void {
     const expected = new Set(this.parameterNames);
     const unexpected = Object.keys(dict).filter((name) => !expected.has(name));
     const missing = this.parameterNames.filter((name) => !(name in dict));
     if (unexpected.length > 0 || missing.length > 0) {
       const parts = [];
-      if (missing.length > 0) parts.push(`missing key(s): ${missing.join(', ')}`);
-      if (unexpected.length > 0) parts.push(`unexpected key(s): ${unexpected.join(', ')}`);
+      if (missing.length > 0) parts.push(`missing key(s): ${missing.map((name) => prefix + name).join(', ')}`);
+      if (unexpected.length > 0) parts.push(`unexpected key(s): ${describeKeys(unexpected.map((name) => prefix + name))}`);
       throw new RangeError(`loadStateDict: ${parts.join('; ')}`);
     }
   }

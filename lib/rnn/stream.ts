@@ -1,5 +1,6 @@
 // Stateful inference: push a sequence in chunks and get the same outputs as one forward of the whole
 // sequence (what Keras' stateful=True or a loop over RNNCell is used for).
+import { ShapeError, UnsupportedError } from '../errors';
 import { checkOptionsObject, positiveInteger } from '../options';
 import type { RNN } from './rnn';
 import { formatShape, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
@@ -20,7 +21,7 @@ export class RNNStream {
   constructor(private readonly rnn: RNN, options: StreamOptions) {
     const o = checkOptionsObject(options, ['batchSize', 'h0'], 'createStream options');
     if (rnn.config.direction !== 'forward') {
-      throw new Error(`createStream: a ${rnn.config.direction} RNN cannot stream: its backward pass needs the whole sequence`);
+      throw new UnsupportedError(`createStream: a ${rnn.config.direction} RNN cannot stream: its backward pass needs the whole sequence`, { base: 'Error' });
     }
     const batchSize = positiveInteger(o.batchSize, 'batchSize');
     this.stateShape = [rnn.config.numLayers, batchSize, rnn.config.hiddenSize];
@@ -46,11 +47,11 @@ export class RNNStream {
     const batchAxis = this.rnn.config.batchFirst ? 0 : 1;
     const batch = x.shape.length === 2 ? 1 : x.shape[batchAxis];
     if (x.shape.length === 3 && batch !== this.stateShape[1]) {
-      throw new RangeError(`chunk: expected ${this.stateShape[1]} sequences (batchSize) on axis ${batchAxis}, got shape ${formatShape(x.shape)}`);
+      throw new ShapeError(`chunk: expected ${this.stateShape[1]} sequences (batchSize) on axis ${batchAxis}, got shape ${formatShape(x.shape)}`);
     }
     const h0 = { data: this.current, shape: x.shape.length === 2 ? [this.stateShape[0], this.stateShape[2]] : this.stateShape };
     if (x.shape.length === 2 && this.stateShape[1] !== 1) {
-      throw new RangeError(`chunk: an unbatched [t, D] chunk needs batchSize 1, this stream has ${this.stateShape[1]}`);
+      throw new ShapeError(`chunk: an unbatched [t, D] chunk needs batchSize 1, this stream has ${this.stateShape[1]}`);
     }
     const { output } = this.rnn.forward(x, { h0, out: { hn: this.next } });
     [this.current, this.next] = [this.next, this.current];

@@ -3,7 +3,7 @@
 #include <atomic>
 #include <new>
 
-#include "../kernel/thread_pool.h"
+#include "../kernel/compute_threads.h"
 
 namespace vrnn_binding {
 namespace {

@@ -14,40 +14,64 @@ namespace {
   throw Napi::RangeError::New(env, message);
 }
 
-// One napi_get_typedarray_info call gives type, length and data: this runs for every array
-// argument of every call, where each extra Node-API round trip shows in the per-call overhead.
+std::size_t ElementBytes(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int8_array:
+    case napi_uint8_array:
+    case napi_uint8_clamped_array: return 1;
+    case napi_int16_array:
+    case napi_uint16_array: return 2;
+    case napi_int32_array:
+    case napi_uint32_array:
+    case napi_float32_array: return 4;
+    default: return 8;
+  }
+}
+
 template <typename T>
-T* TypedArrayArg(const Napi::Value& value, const char* name, napi_typedarray_type type, const char* type_name,
+T* TypedArrayArg(const Napi::Value& value, const char* name, napi_typedarray_type type, const char* expected_type,
                  std::size_t expected) {
-  Napi::Env env = value.Env();
-  bool is_typed_array = false;
-  napi_is_typedarray(env, value, &is_typed_array);
-  napi_typedarray_type actual_type;
-  std::size_t length = 0;
-  void* data = nullptr;
-  napi_value buffer;
-  std::size_t offset = 0;
-  if (!is_typed_array ||
-      napi_get_typedarray_info(env, value, &actual_type, &length, &data, &buffer, &offset) != napi_ok ||
-      actual_type != type) {
-    ThrowType(env, std::string(name) + ": expected a " + type_name);
-  }
-  if (length != expected) {
-    if (expected > 0 && length == 0 && Napi::ArrayBuffer(env, buffer).ByteLength() == 0) {
-      ThrowType(env, std::string(name) + ": the ArrayBuffer is detached (transferred) or empty");
-    }
-    ThrowRange(env, std::string(name) + ": expected " + std::to_string(expected) + " elements, got " +
-                        std::to_string(length));
-  }
-  return static_cast<T*>(data);
+  const TypedArrayView view = TypedArrayOf(value, name, {type}, expected_type);
+  CheckLength(value.Env(), view, name, expected);
+  return static_cast<T*>(view.data);
 }
 
 bool IsAbsent(const Napi::Value& value) { return value.IsNull() || value.IsUndefined(); }
 
 }  // namespace
 
+std::size_t TypedArrayView::bytes() const { return length * ElementBytes(type); }
+
+// One napi_get_typedarray_info call gives type, length and data: this runs for every array
+// argument of every call, where each extra Node-API round trip shows in the per-call overhead.
+TypedArrayView TypedArrayOf(const Napi::Value& value, const char* name, std::initializer_list<napi_typedarray_type> types,
+                            const char* expected) {
+  Napi::Env env = value.Env();
+  bool is_typed_array = false;
+  napi_is_typedarray(env, value, &is_typed_array);
+  TypedArrayView view;
+  std::size_t offset = 0;
+  bool known = false;
+  if (is_typed_array &&
+      napi_get_typedarray_info(env, value, &view.type, &view.length, &view.data, &view.buffer, &offset) == napi_ok) {
+    for (napi_typedarray_type type : types) known = known || type == view.type;
+  }
+  if (!known) ThrowType(env, std::string(name) + ": expected " + expected);
+  bool detached = false;
+  if (view.length == 0 && napi_is_detached_arraybuffer(env, view.buffer, &detached) == napi_ok && detached) {
+    ThrowType(env, std::string(name) + ": the ArrayBuffer is detached (transferred)");
+  }
+  return view;
+}
+
+void CheckLength(Napi::Env env, const TypedArrayView& view, const char* name, std::size_t expected) {
+  if (view.length == expected) return;
+  ThrowRange(env, std::string(name) + ": expected " + std::to_string(expected) + " elements, got " +
+                      std::to_string(view.length));
+}
+
 float* Float32Arg(const Napi::Value& value, const char* name, std::size_t expected) {
-  return TypedArrayArg<float>(value, name, napi_float32_array, "Float32Array", expected);
+  return TypedArrayArg<float>(value, name, napi_float32_array, "a Float32Array", expected);
 }
 
 float* OptionalFloat32Arg(const Napi::Value& value, const char* name, std::size_t expected) {
@@ -55,11 +79,11 @@ float* OptionalFloat32Arg(const Napi::Value& value, const char* name, std::size_
 }
 
 int32_t* OptionalInt32Arg(const Napi::Value& value, const char* name, std::size_t expected) {
-  return IsAbsent(value) ? nullptr : TypedArrayArg<int32_t>(value, name, napi_int32_array, "Int32Array", expected);
+  return IsAbsent(value) ? nullptr : TypedArrayArg<int32_t>(value, name, napi_int32_array, "an Int32Array", expected);
 }
 
 uint8_t* OptionalUint8Arg(const Napi::Value& value, const char* name, std::size_t expected) {
-  return IsAbsent(value) ? nullptr : TypedArrayArg<uint8_t>(value, name, napi_uint8_array, "Uint8Array", expected);
+  return IsAbsent(value) ? nullptr : TypedArrayArg<uint8_t>(value, name, napi_uint8_array, "a Uint8Array", expected);
 }
 
 double NumberArg(const Napi::Value& value, const char* name) {
@@ -86,11 +110,65 @@ Napi::Object ObjectArg(const Napi::Value& value, const char* name) {
   return value.As<Napi::Object>();
 }
 
+int IntegerArrayArg(const Napi::Value& value, const char* name, int max_count, int64_t min, int64_t max, int64_t* out) {
+  Napi::Env env = value.Env();
+  if (!value.IsArray()) ThrowType(env, std::string(name) + ": expected an array of integers");
+  const Napi::Array array = value.As<Napi::Array>();
+  const uint32_t count = array.Length();
+  if (count > static_cast<uint32_t>(max_count)) {
+    ThrowRange(env, std::string(name) + ": expected at most " + std::to_string(max_count) + " entries, got " +
+                        std::to_string(count));
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    const Napi::Value entry = array.Get(i);
+    if (entry.IsNumber()) {
+      const double number = entry.As<Napi::Number>().DoubleValue();
+      if (number >= static_cast<double>(min) && number <= static_cast<double>(max) && std::floor(number) == number) {
+        out[i] = static_cast<int64_t>(number);
+        continue;
+      }
+    }
+    // Only a wrong entry pays for its name, which IntegerArg puts in the error it throws.
+    const std::string entry_name = std::string(name) + "[" + std::to_string(i) + "]";
+    out[i] = IntegerArg(entry, entry_name.c_str(), min, max);
+  }
+  return static_cast<int>(count);
+}
+
 std::size_t CheckedProduct(Napi::Env env, std::size_t a, std::size_t b, const char* what) {
   if (a != 0 && b > std::numeric_limits<std::size_t>::max() / a) {
     ThrowRange(env, std::string(what) + ": size overflows");
   }
   return a * b;
+}
+
+std::size_t CheckedSum(Napi::Env env, std::size_t a, std::size_t b, const char* what) {
+  if (b > std::numeric_limits<std::size_t>::max() - a) ThrowRange(env, std::string(what) + ": size overflows");
+  return a + b;
+}
+
+namespace {
+
+bool Overlap(const BufferSpan& a, const BufferSpan& b) {
+  if (a.data == nullptr || b.data == nullptr || a.bytes == 0 || b.bytes == 0) return false;
+  const char* a_begin = static_cast<const char*>(a.data);
+  const char* b_begin = static_cast<const char*>(b.data);
+  return a_begin < b_begin + b.bytes && b_begin < a_begin + a.bytes;
+}
+
+[[noreturn]] void ThrowOverlap(Napi::Env env, const BufferSpan& out, const BufferSpan& other) {
+  ThrowRange(env, std::string(out.name) + ": overlaps " + other.name + "; use separate buffers");
+}
+
+}  // namespace
+
+void CheckApart(Napi::Env env, const BufferSpan& out, const BufferSpan& other) {
+  if (Overlap(out, other)) ThrowOverlap(env, out, other);
+}
+
+void CheckApartOrSame(Napi::Env env, const BufferSpan& out, const BufferSpan& other) {
+  if (out.data == other.data && out.bytes == other.bytes) return;
+  if (Overlap(out, other)) ThrowOverlap(env, out, other);
 }
 
 }  // namespace vrnn_binding

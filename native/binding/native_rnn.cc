@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "../kernel/step_kernel.h"
-#include "../kernel/thread_pool.h"
+#include "../kernel/compute_threads.h"
 #include "addon_data.h"
 #include "enum_names.h"
 #include "forward_async.h"
@@ -151,21 +151,15 @@ SequenceArgs ReadSequenceArgs(const Napi::CallbackInfo& info, const vrnn::RnnSpe
 
 // The kernel reads the inputs while it writes the outputs: they must not share bytes. Comparing
 // the data pointers here is exact and cheap (in JS, reading .buffer of a small typed array costs).
-void CheckApart(Napi::Env env, const float* out, std::size_t out_size, const char* out_name, const float* other,
-                std::size_t other_size, const char* other_name) {
-  if (other == nullptr || out_size == 0 || other_size == 0) return;
-  if (out < other + other_size && other < out + out_size) {
-    throw Napi::RangeError::New(env, std::string(out_name) + ": overlaps " + other_name + "; use separate buffers");
-  }
-}
-
 void CheckOutputsApart(Napi::Env env, const SequenceArgs& a) {
   const vrnn::SequenceBatch& c = a.call;
-  CheckApart(env, c.output, a.output_size, "out.output", c.input, a.input_size, "input");
-  CheckApart(env, c.output, a.output_size, "out.output", c.h0, a.state_size, "h0");
-  CheckApart(env, c.output, a.output_size, "out.output", c.hn, a.state_size, "out.hn");
-  CheckApart(env, c.hn, a.state_size, "out.hn", c.input, a.input_size, "input");
-  CheckApart(env, c.hn, a.state_size, "out.hn", c.h0, a.state_size, "h0");
+  const BufferSpan output = FloatSpan(c.output, a.output_size, "out.output");
+  const BufferSpan hn = FloatSpan(c.hn, a.state_size, "out.hn");
+  CheckApart(env, output, FloatSpan(c.input, a.input_size, "input"));
+  CheckApart(env, output, FloatSpan(c.h0, a.state_size, "h0"));
+  CheckApart(env, output, hn);
+  CheckApart(env, hn, FloatSpan(c.input, a.input_size, "input"));
+  CheckApart(env, hn, FloatSpan(c.h0, a.state_size, "h0"));
 }
 
 Napi::Value NativeRnn::Forward(const Napi::CallbackInfo& info) {
@@ -213,7 +207,7 @@ Napi::Value NativeRnn::ForwardAsync(const Napi::CallbackInfo& info) {
   if ((!output.IsNull() && !output.IsUndefined()) || (!hn.IsNull() && !hn.IsUndefined())) {
     outputs.push_back(SharedFloat32Arg(output, "out.output", args.output_size, &args.call.output));
     outputs.push_back(SharedFloat32Arg(hn, "out.hn", args.state_size, &args.call.hn));
-    CheckApart(env, args.call.output, args.output_size, "out.output", args.call.hn, args.state_size, "out.hn");
+    CheckApart(env, FloatSpan(args.call.output, args.output_size, "out.output"), FloatSpan(args.call.hn, args.state_size, "out.hn"));
   }
   return StartForwardWorker(env, model_, async_scratch_, args, outputs, done.As<Napi::Function>());
 }

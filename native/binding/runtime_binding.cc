@@ -14,7 +14,7 @@
 #include <mutex>
 #include <string>
 
-#include "../kernel/thread_pool.h"
+#include "../kernel/compute_threads.h"
 #include "addon_data.h"
 #include "js_args.h"
 
@@ -78,7 +78,7 @@ Napi::Value GetKernelPath(const Napi::CallbackInfo& info) {
 
 Napi::Value SupportedKernelPaths(const Napi::CallbackInfo& info) {
   Napi::Array paths = Napi::Array::New(info.Env());
-  for (vrnn::KernelPath path : {vrnn::KernelPath::kAvx512, vrnn::KernelPath::kAvx2, vrnn::KernelPath::kPortable}) {
+  for (vrnn::KernelPath path : vrnn::kAllKernelPaths) {
     if (vrnn::KernelPathSupported(path)) paths.Set(paths.Length(), vrnn::KernelPathName(path));
   }
   return paths;

@@ -11,13 +11,6 @@ void MapRow(float* values, std::size_t count, Fn fn) {
   for (std::size_t i = 0; i < count; ++i) values[i] = fn(values[i]);
 }
 
-// log(1 + e^x) without overflow for large x or loss of precision for very negative x.
-float Softplus(float x) {
-  return x > 0.0f ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
-}
-
-float Sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
-
 }  // namespace
 
 void ClipAndActivateRow(const Activation& a, float clip, float* v, std::size_t n) {
@@ -32,13 +25,7 @@ void ClipAndActivateRow(const Activation& a, float clip, float* v, std::size_t n
     case ActivationKind::kLeakyRelu: MapRow(v, n, [=](float x) { return x >= 0.0f ? x : alpha * x; }); break;
     case ActivationKind::kThresholdedRelu: MapRow(v, n, [=](float x) { return x > alpha ? x : 0.0f; }); break;
     case ActivationKind::kScaledTanh: MapRow(v, n, [=](float x) { return alpha * std::tanh(beta * x); }); break;
-    case ActivationKind::kHardSigmoid:
-      // Written so that NaN propagates (std::max(0, NaN) would return 0).
-      MapRow(v, n, [=](float x) {
-        const float y = alpha * x + beta;
-        return y != y ? y : std::min(1.0f, std::max(0.0f, y));
-      });
-      break;
+    case ActivationKind::kHardSigmoid: MapRow(v, n, [=](float x) { return HardSigmoid(x, alpha, beta); }); break;
     case ActivationKind::kElu: MapRow(v, n, [=](float x) { return x >= 0.0f ? x : alpha * std::expm1(x); }); break;
     case ActivationKind::kSoftsign: MapRow(v, n, [](float x) { return x / (1.0f + std::fabs(x)); }); break;
     case ActivationKind::kSoftplus: MapRow(v, n, Softplus); break;

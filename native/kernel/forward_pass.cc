@@ -7,6 +7,9 @@ namespace {
 
 // Below this many multiply-adds in a whole call, waking helper threads costs more than it saves.
 constexpr double kMinWorkForThreads = 2.0e6;
+// Below this many, even the schedule that overlaps the projection with the recurrence on one
+// thread costs more than it saves (a call of a few microseconds): see RunSmall.
+constexpr double kMaxSmallCallWork = 2.0e5;
 // A recurrent step of at least this many multiply-adds (B*H*H) is worth splitting by columns
 // across threads that then meet at a barrier after every step (~0.5 us measured with the rows
 // exchanged). Below it (B = 1, H = 256: 1.6 us a step alone, 1.5 split), one thread recurs while
@@ -37,14 +40,46 @@ ForwardPass::ForwardPass(const RnnModel& model, const SequenceBatch& batch, Work
       layout_{batch.steps, batch.batch, batch.batch_first},
       nd_(model.spec().num_directions()),
       hidden_(model.spec().hidden_size),
-      kernel_(StepKernelFor(batch.kernel_path)) {}
+      kernel_(StepKernelFor(batch.kernel_path)),
+      projection_kernel_(ProjectionKernelFor(batch.kernel_path)) {}
 
 void ForwardPass::Run() {
   if (layout_.RowCount() == 0) return;
-  const int wanted = std::min(batch_.max_threads, UsefulThreads());
+  const bool small = IsSmall();
+  const int wanted = small ? 1 : std::min(batch_.max_threads, UsefulThreads());
   ComputeLease lease = ComputeThreads::Instance().Lease(wanted);
+  if (small) return RunSmall();
   Prepare(lease.threads());
   lease.Run([this](int thread, int threads) { RunOnThread(thread, threads); });
+}
+
+bool ForwardPass::IsSmall() const {
+  return spec_.MultiplyAdds(static_cast<double>(layout_.RowCount())) < kMaxSmallCallWork;
+}
+
+// The same projection tasks and step kernel as a shared call, so the same bits, without the
+// schedule: each layer and direction is projected whole, then recurs.
+void ForwardPass::RunSmall() {
+  const std::size_t rows = layout_.RowCount();
+  for (int dir = 0; dir < nd_; ++dir) Workspace::Reserve(ws_.projections[dir], rows * hidden_);
+  if (spec_.num_layers > 1) Workspace::Reserve(ws_.layer_outputs[0], rows * nd_ * hidden_);
+  if (spec_.num_layers > 2) Workspace::Reserve(ws_.layer_outputs[1], rows * nd_ * hidden_);
+  ws_.zeros.assign(hidden_, 0.0f);
+  SortByLength(batch_.lengths, layout_.batch, ws_.order);
+  if (ws_.cursors.empty()) ws_.cursors.resize(1);
+  RecurrenceCursor& cursor = ws_.cursors[0];
+  ReserveCursor(cursor, layout_.batch);
+  for (int layer = 0; layer < spec_.num_layers; ++layer) {
+    for (int dir = 0; dir < nd_; ++dir) {
+      const ProjectionArgs projection = ProjectionFor(layer, dir);
+      const std::size_t tasks = ProjectionTaskCount(projection);
+      for (std::size_t task = 0; task < tasks; ++task) RunProjectionTask(projection, task);
+      const DirectionJob job = JobFor(layer, dir);
+      BeginRecurrence(job, cursor);
+      for (std::size_t s = 0; s < layout_.steps; ++s) AdvanceRecurrence(job, cursor, s, 0, hidden_);
+      FinishRecurrence(job, cursor, 0, hidden_);
+    }
+  }
 }
 
 int ForwardPass::UsefulThreads() const {
@@ -83,19 +118,11 @@ void ForwardPass::PlanTeams(int threads) {
   }
 }
 
-// A row-splitting team deals the sequences out in turn, by decreasing length, so every member
-// gets a like share of the work whatever the lengths.
-void ForwardPass::ShareSequences(int threads) {
-  if (ws_.shares.size() < static_cast<std::size_t>(threads)) ws_.shares.resize(threads);
-  for (int dir = 0; dir < nd_; ++dir) {
-    const DirectionTeam& team = teams_[dir];
-    if (team.split != Split::kRows) continue;
-    for (int member = 0; member < team.size; ++member) {
-      std::vector<int32_t>& share = ws_.shares[team.first_thread + member * team.step];
-      share.clear();
-      for (std::size_t i = member; i < layout_.batch; i += team.size) share.push_back(ws_.order[i]);
-    }
-  }
+// A row-splitting team's threads claim groups of sequences from the sorted order (longest first)
+// until none is left, so a thread descheduled mid-call holds up one group, not a share of them.
+// Eight groups or more per direction, each at least a full register block of rows.
+std::size_t ForwardPass::SequencesPerGroup() const {
+  return std::max(kMinSequencesPerShare, CeilDiv(CeilDiv(layout_.batch, 8), kMinSequencesPerShare) * kMinSequencesPerShare);
 }
 
 void ForwardPass::Prepare(int threads) {
@@ -112,7 +139,7 @@ void ForwardPass::Prepare(int threads) {
   ws_.projection_schedule.Plan(shapes, spec_.num_layers, nd_);
   if (threads > 1) all_threads_ = std::make_unique<SpinBarrier>(threads);
   PlanTeams(threads);
-  ShareSequences(threads);
+  next_group_ = std::make_unique<std::atomic<std::size_t>[]>(static_cast<std::size_t>(spec_.num_layers) * 2);
 }
 
 void ForwardPass::RunOnThread(int thread, int threads) {
@@ -151,15 +178,28 @@ void ForwardPass::ProjectAhead(int layer) {
 
 void ForwardPass::Recur(int layer, int dir, int member, int thread) {
   const DirectionTeam& team = teams_[dir];
-  std::size_t begin = 0, end = hidden_;
-  if (team.split == Split::kColumns) ColumnRange(hidden_, member, team.size, &begin, &end);
   DirectionJob job = JobFor(layer, dir);
-  if (team.split == Split::kRows) {
-    job.order = ws_.shares[thread].data();
-    job.sequence_count = ws_.shares[thread].size();
-  }
-  const ProjectionArgs projection = ProjectionFor(layer, dir);
   RecurrenceCursor& cursor = ws_.cursors[thread * 2 + dir];
+  if (team.split != Split::kRows) {
+    std::size_t begin = 0, end = hidden_;
+    if (team.split == Split::kColumns) ColumnRange(hidden_, member, team.size, &begin, &end);
+    return RecurColumns(layer, dir, job, cursor, begin, end);
+  }
+  const std::size_t group = SequencesPerGroup();
+  for (;;) {
+    const std::size_t first = next_group_[layer * 2 + dir].fetch_add(group, std::memory_order_relaxed);
+    if (first >= layout_.batch) return;
+    job.order = ws_.order.data() + first;
+    job.sequence_count = std::min(group, layout_.batch - first);
+    RecurColumns(layer, dir, job, cursor, 0, hidden_);
+  }
+}
+
+// Every step of `job`'s sequences for columns [begin, end), each step once its projection is done.
+void ForwardPass::RecurColumns(int layer, int dir, const DirectionJob& job, RecurrenceCursor& cursor,
+                               std::size_t begin, std::size_t end) {
+  const DirectionTeam& team = teams_[dir];
+  const ProjectionArgs projection = ProjectionFor(layer, dir);
   std::size_t ready = 0;
   // Column-split threads meet every step, so one projecting a task would hold the others up, and
   // a task's GEMM evicts their halves of a large W_hh from L2: they project everything first.
@@ -193,7 +233,8 @@ void ForwardPass::RecurInterleaved(int layer, int thread) {
 ProjectionArgs ForwardPass::ProjectionFor(int layer, int dir) const {
   const DirectionParameters& p = model_.Parameters(layer, dir);
   return {LayerInput(layer), static_cast<std::size_t>(spec_.layer_input_size(layer)), layout_, batch_.lengths,
-          p.w_ih.data(), p.b_ih.data(), hidden_, ws_.projections[dir].data(), spec_.is_reverse(dir)};
+          p.w_ih.data(), p.w_ih_t.data(), p.b_ih.data(), ws_.zeros.data(), projection_kernel_, hidden_,
+          ws_.projections[dir].data(), spec_.is_reverse(dir)};
 }
 
 DirectionJob ForwardPass::JobFor(int layer, int dir) const {

@@ -5,8 +5,9 @@
 // (see ProjectionSchedule); threads with no part in the recurrence project ahead of it; all meet
 // before the next layer, which reads this one's output. A bidirectional layer gives each direction
 // its own threads (the directions are independent). A direction's threads split its sequences when
-// there are enough of them (no barrier: sequences are independent), or else its columns, meeting
-// after every step, which pays only when a step is large; small steps keep one thread.
+// there are enough of them (claimed in groups as threads come free; no barrier: sequences are
+// independent), or else its columns, meeting after every step, which pays only when a step is
+// large; small steps keep one thread.
 #pragma once
 
 #include <atomic>
@@ -17,7 +18,8 @@
 #include "projection.h"
 #include "recurrence.h"
 #include "rnn_model.h"
-#include "thread_pool.h"
+#include "compute_threads.h"
+#include "spin_barrier.h"
 
 namespace vrnn {
 
@@ -37,15 +39,19 @@ class ForwardPass {
     std::unique_ptr<SpinBarrier> barrier;  // column splits only
   };
 
+  bool IsSmall() const;
+  void RunSmall();
   int UsefulThreads() const;
   Split ChooseSplit(int group) const;
   void PlanTeams(int threads);
-  void ShareSequences(int threads);
+  std::size_t SequencesPerGroup() const;
   void Prepare(int threads);
   void RunOnThread(int thread, int threads);
   int TeamMember(int dir, int thread) const;  // -1 when the thread has no part in dir's recurrence
   void ProjectAhead(int layer);
   void Recur(int layer, int dir, int member, int thread);
+  void RecurColumns(int layer, int dir, const DirectionJob& job, RecurrenceCursor& cursor, std::size_t begin,
+                    std::size_t end);
   void RecurInterleaved(int layer, int thread);
   ProjectionArgs ProjectionFor(int layer, int dir) const;
   DirectionJob JobFor(int layer, int dir) const;
@@ -60,9 +66,12 @@ class ForwardPass {
   const int nd_;
   const std::size_t hidden_;
   StepKernel kernel_;
+  StepKernel projection_kernel_;  // nullptr: sgemm
   DirectionTeam teams_[2];
   bool interleave_ = false;  // one thread advances both directions step by step
   std::unique_ptr<SpinBarrier> all_threads_;
+  // Row splits, by layer and direction: the next unclaimed sequence of `order`.
+  std::unique_ptr<std::atomic<std::size_t>[]> next_group_;
 };
 
 }  // namespace vrnn

@@ -13,14 +13,19 @@ bool KernelPathSupported(KernelPath path) {
     case KernelPath::kAvx512:
       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
 #endif
+#if defined(__aarch64__)
+    case KernelPath::kNeon:
+      return true;
+#endif
     default:
       return false;
   }
 }
 
 KernelPath BestKernelPath() {
-  if (KernelPathSupported(KernelPath::kAvx512)) return KernelPath::kAvx512;
-  if (KernelPathSupported(KernelPath::kAvx2)) return KernelPath::kAvx2;
+  for (KernelPath path : kAllKernelPaths) {
+    if (KernelPathSupported(path)) return path;
+  }
   return KernelPath::kPortable;
 }
 
@@ -28,6 +33,7 @@ const char* KernelPathName(KernelPath path) {
   switch (path) {
     case KernelPath::kAvx512: return "avx512";
     case KernelPath::kAvx2: return "avx2";
+    case KernelPath::kNeon: return "neon";
     default: return "portable";
   }
 }
@@ -36,6 +42,7 @@ bool ParseKernelPath(const std::string& name, KernelPath* path) {
   if (name == "auto") *path = BestKernelPath();
   else if (name == "avx512") *path = KernelPath::kAvx512;
   else if (name == "avx2") *path = KernelPath::kAvx2;
+  else if (name == "neon") *path = KernelPath::kNeon;
   else if (name == "portable") *path = KernelPath::kPortable;
   else return false;
   return true;

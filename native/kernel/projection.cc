@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 namespace vrnn {
 namespace {
@@ -36,8 +37,30 @@ void ProjectRowsPlain(const ProjectionArgs& a, std::size_t first_row, std::size_
 
 // C = bias rows, then C += A W_ih^T: folding b_ih into the GEMM's beta keeps PyTorch's grouping
 // (x W_ih^T + b_ih) + (h W_hh^T + b_hh). Rows first_row, first_row + row_step, ... of the layout.
+// The blocked kernel over rows of the input, in groups whose row pointers fit on the stack: each
+// output's sum over k runs in the same order whatever the group, so the cut changes no bit.
+void ProjectRowsBlocked(const ProjectionArgs& a, std::size_t first_row, std::size_t row_count, std::size_t row_step) {
+  constexpr std::size_t kGroup = 64;
+  const PackedStepWeights weights{a.w_ih_t, a.b_ih, a.input_width, {ActivationKind::kAffine, 1.0f, 0.0f},
+                                  std::numeric_limits<float>::infinity()};
+  const float* x[kGroup];
+  const float* zeros[kGroup];
+  float* out[kGroup];
+  for (std::size_t done = 0; done < row_count; done += kGroup) {
+    const std::size_t count = std::min(kGroup, row_count - done);
+    for (std::size_t r = 0; r < count; ++r) {
+      const std::size_t row = first_row + (done + r) * row_step;
+      x[r] = a.input + row * a.input_width;
+      zeros[r] = a.zeros;
+      out[r] = a.projection + row * a.hidden;
+    }
+    a.kernel(weights, {x, zeros, out, count}, 0, a.hidden);
+  }
+}
+
 void ProjectRows(const ProjectionArgs& a, std::size_t first_row, std::size_t row_count, std::size_t row_step) {
   const std::size_t h = a.hidden;
+  if (a.kernel != nullptr) return ProjectRowsBlocked(a, first_row, row_count, row_step);
   if (row_count * a.input_width * h <= kMaxPlainLoopWork) return ProjectRowsPlain(a, first_row, row_count, row_step);
   const std::size_t lda = row_step * a.input_width;
   const std::size_t ldc = row_step * h;
@@ -51,32 +74,14 @@ void ProjectRows(const ProjectionArgs& a, std::size_t first_row, std::size_t row
 
 
 // A sequence projected on its own (lengths given, or a single sequence) is cut into at most
-// kChunksPerSequence pieces whose size follows its length alone. So a sequence gets the same GEMM
-// calls, hence the same bits, whether it runs alone or inside a batch with lengths (the dynamic
-// batcher relies on this), and the work follows the sum of the lengths. The piece the recurrence
-// reads first (the sequence's start, or its end for a reverse direction) is short: the recurrence
-// waits for it alone while other threads project the rest.
-constexpr std::size_t kChunksPerSequence = 4;
+// kChunksPerSequence pieces whose sizes follow its length alone. So a sequence gets the same
+// tasks, hence the same bits, whether it runs alone or inside a batch with lengths (the dynamic
+// batcher relies on this), and the work follows the sum of the lengths. The pieces double in
+// the order the recurrence reads them (from the sequence's start, or its end for a reverse
+// direction), the last taking the rest: the recurrence waits only for the short first piece
+// while other threads project the next, each done before the recurrence reaches it.
+constexpr std::size_t kChunksPerSequence = 8;
 constexpr std::size_t kLeadSteps = 16;
-
-struct SequenceChunking {
-  std::size_t lead;   // steps in the first piece
-  std::size_t piece;  // steps in each later piece (the last may be shorter)
-};
-
-SequenceChunking ChunkingOf(std::size_t length) {
-  constexpr std::size_t kMin = 32;
-  const std::size_t lead = std::min(length, kLeadSteps);
-  const std::size_t rest = length - lead;
-  const std::size_t third = (rest + kChunksPerSequence - 2) / (kChunksPerSequence - 1);
-  return {lead, std::max(kMin, (third + kMin - 1) / kMin * kMin)};
-}
-
-bool PerSequence(const ProjectionArgs& a) { return a.lengths != nullptr || a.layout.batch == 1; }
-
-std::size_t SequenceLength(const ProjectionArgs& a, std::size_t b) {
-  return a.lengths == nullptr ? a.layout.steps : static_cast<std::size_t>(a.lengths[b]);
-}
 
 struct SequenceSteps {
   std::size_t sequence;
@@ -85,20 +90,26 @@ struct SequenceSteps {
   std::size_t count;
 };
 
+bool PerSequence(const ProjectionArgs& a) { return a.lengths != nullptr || a.layout.batch == 1; }
+
+std::size_t SequenceLength(const ProjectionArgs& a, std::size_t b) {
+  return a.lengths == nullptr ? a.layout.steps : static_cast<std::size_t>(a.lengths[b]);
+}
+
 // Piece `task % kChunksPerSequence` of its sequence, counted in the order the recurrence reads them.
 SequenceSteps StepsOfTask(const ProjectionArgs& a, std::size_t task) {
   const std::size_t b = task / kChunksPerSequence;
   const std::size_t length = SequenceLength(a, b);
-  const SequenceChunking chunking = ChunkingOf(length);
   const std::size_t piece = task % kChunksPerSequence;
-  std::size_t first = 0, count = chunking.lead;
-  if (piece > 0) {
-    first = chunking.lead + (piece - 1) * chunking.piece;
-    count = first >= length ? 0 : std::min(chunking.piece, length - first);
+  // Piece p starts at kLeadSteps * (2^p - 1) and holds kLeadSteps * 2^p steps.
+  const std::size_t first = kLeadSteps * ((std::size_t{1} << piece) - 1);
+  std::size_t count = 0;
+  if (first < length) {
+    count = piece + 1 == kChunksPerSequence ? length - first : std::min(kLeadSteps << piece, length - first);
   }
   // Mirrored for a reverse direction: the same pieces, measured from the sequence's end.
-  if (a.reverse && count > 0) first = length - (first + count);
-  return {b, length, first, count};
+  const std::size_t start = a.reverse && count > 0 ? length - (first + count) : first;
+  return {b, length, start, count};
 }
 
 struct RowRange {

@@ -1,5 +1,6 @@
 // The input projection X W_ih^T + b_ih for every time step at once, the part of the work that
-// runs at the machine's GEMM peak. It is cut into tasks that threads can take in any order: the
+// runs at the machine's GEMM peak: on a SIMD path through the same blocked kernel as the step
+// (its FMA peak, whatever core type OpenBLAS was built or told to use), else through sgemm. It is cut into tasks that threads can take in any order: the
 // cut depends only on the shapes, never on the thread count, so results are the same bits however
 // many threads run it.
 #pragma once
@@ -8,6 +9,7 @@
 #include <cstdint>
 
 #include "row_layout.h"
+#include "step_kernel.h"
 
 namespace vrnn {
 
@@ -17,7 +19,10 @@ struct ProjectionArgs {
   RowLayout layout;
   const int32_t* lengths;   // nullptr: every sequence has all T steps
   const float* w_ih;        // [H, input_width]
-  const float* b_ih;        // [H]
+  const float* w_ih_t;      // W_ih packed for `kernel` (depth input_width)
+  const float* b_ih;        // [PaddedColumns(H)]
+  const float* zeros;       // [H] of zeros
+  StepKernel kernel;        // the blocked kernel of a SIMD path, or nullptr for OpenBLAS's sgemm
   std::size_t hidden;       // H
   float* projection;        // [T*B, H] in `layout`; rows past a sequence's length are left unwritten
   bool reverse;             // the recurrence reading it runs from each sequence's last step

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <numeric>
 
-#include "backoff.h"
+#include "spin_wait.h"
 
 namespace vrnn {
 namespace {
@@ -51,17 +51,14 @@ void ProjectionSchedule::AwaitStep(int layer, int dir, std::size_t step, const P
                                    std::size_t* ready) {
   const std::vector<std::size_t>& first_step = orders_[dir].first_step;
   const std::size_t needed = std::upper_bound(first_step.begin(), first_step.end(), step) - first_step.begin();
-  Backoff backoff;
-  while (*ready < needed) {
-    if (Done(layer, dir, *ready).load(std::memory_order_acquire) != 0) {
-      ++*ready;
-      continue;
-    }
+  SpinUntil([&] {
+    while (*ready < needed && Done(layer, dir, *ready).load(std::memory_order_acquire) != 0) ++*ready;
+    if (*ready >= needed) return true;
     // A needed task nobody has claimed yet: run it rather than wait. (Not an unneeded one while a
     // needed one runs elsewhere: this thread is the recurrence, the critical path.)
-    if (NextClaim(layer, dir).load(std::memory_order_relaxed) < needed && RunNextTask(layer, dir, args)) continue;
-    backoff.Wait();
-  }
+    if (NextClaim(layer, dir).load(std::memory_order_relaxed) < needed) RunNextTask(layer, dir, args);
+    return false;
+  });
 }
 
 void ProjectionSchedule::AwaitAll(int layer, int dir, const ProjectionArgs& args) {

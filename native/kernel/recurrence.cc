@@ -11,6 +11,9 @@ std::size_t LengthOf(const DirectionJob& job, std::size_t b) {
   return job.lengths == nullptr ? job.layout.steps : static_cast<std::size_t>(job.lengths[b]);
 }
 
+// W_hh is [H, H]: its depth is the hidden size.
+std::size_t HiddenOf(const DirectionJob& job) { return job.weights.depth; }
+
 float* OutputRow(const DirectionJob& job, std::size_t t, std::size_t b) {
   return job.output + job.layout.Row(t, b) * job.output_stride;
 }
@@ -38,7 +41,7 @@ void ReserveCursor(RecurrenceCursor& c, std::size_t batch) {
 
 void BeginRecurrence(const DirectionJob& job, RecurrenceCursor& c) {
   const std::size_t batch = job.layout.batch;
-  const std::size_t h = job.weights.hidden;
+  const std::size_t h = HiddenOf(job);
   std::fill(c.outputs.begin(), c.outputs.begin() + batch, job.zeros);
   for (std::size_t b = 0; b < batch; ++b) c.states[b] = job.h0 ? job.h0 + b * h : job.zeros;
   c.running = job.sequence_count;
@@ -58,7 +61,7 @@ void AdvanceRecurrence(const DirectionJob& job, RecurrenceCursor& c, std::size_t
       continue;
     }
     c.h_rows[rows] = c.states[b];
-    c.p_rows[rows] = job.projection + job.layout.Row(t, b) * job.weights.hidden;
+    c.p_rows[rows] = job.projection + job.layout.Row(t, b) * HiddenOf(job);
     c.out_rows[rows] = out;
     ++rows;
     c.states[b] = out;
@@ -74,7 +77,7 @@ void FinishRecurrence(const DirectionJob& job, const RecurrenceCursor& c, std::s
     for (std::size_t t = LengthOf(job, b); t < job.layout.steps; ++t) {
       std::memset(OutputRow(job, t, b) + col_begin, 0, (col_end - col_begin) * sizeof(float));
     }
-    CopyColumns(job.hn + b * job.weights.hidden, c.states[b], col_begin, col_end);
+    CopyColumns(job.hn + b * HiddenOf(job), c.states[b], col_begin, col_end);
   }
 }
 

@@ -11,12 +11,12 @@ void CopyOrZero(std::vector<float>& to, const float* from, std::size_t count, st
   if (from != nullptr) std::copy(from, from + count, to.begin());
 }
 
-// W_hh transposed into the step kernels' panel layout (see PackedIndex), zero-padded.
-void PackRecurrent(const float* w_hh, std::size_t n, std::vector<float>& to) {
-  to.assign(n * PaddedColumns(n), 0.0f);
-  if (w_hh == nullptr) return;
-  for (std::size_t j = 0; j < n; ++j) {
-    for (std::size_t k = 0; k < n; ++k) to[PackedIndex(n, k, j)] = w_hh[j * n + k];
+// W [width, depth] transposed into the blocked kernels' panel layout (see PackedIndex), zero-padded.
+void PackPanels(const float* w, std::size_t width, std::size_t depth, std::vector<float>& to) {
+  to.assign(depth * PaddedColumns(width), 0.0f);
+  if (w == nullptr) return;
+  for (std::size_t j = 0; j < width; ++j) {
+    for (std::size_t k = 0; k < depth; ++k) to[PackedIndex(depth, k, j)] = w[j * depth + k];
   }
 }
 
@@ -35,8 +35,9 @@ void RnnModel::SetWeights(int layer, int dir, const float* w_ih, const float* w_
   const std::size_t in = spec_.layer_input_size(layer);
   DirectionParameters& p = parameters_[static_cast<std::size_t>(layer) * spec_.num_directions() + dir];
   CopyOrZero(p.w_ih, w_ih, h * in, h * in);
-  PackRecurrent(w_hh, h, p.w_hh_t);
-  CopyOrZero(p.b_ih, b_ih, h, h);
+  PackPanels(w_ih, h, in, p.w_ih_t);
+  PackPanels(w_hh, h, h, p.w_hh_t);
+  CopyOrZero(p.b_ih, b_ih, h, PaddedColumns(h));
   CopyOrZero(p.b_hh, b_hh, h, PaddedColumns(h));
 }
 
@@ -46,7 +47,7 @@ const DirectionParameters& RnnModel::Parameters(int layer, int dir) const {
 
 std::size_t RnnModel::ParameterBytes() const {
   std::size_t floats = 0;
-  for (const DirectionParameters& p : parameters_) floats += p.w_ih.size() + p.w_hh_t.size() + p.b_ih.size() + p.b_hh.size();
+  for (const DirectionParameters& p : parameters_) floats += p.w_ih.size() + p.w_ih_t.size() + p.w_hh_t.size() + p.b_ih.size() + p.b_hh.size();
   return floats * sizeof(float);
 }
 

@@ -12,8 +12,9 @@ namespace vrnn {
 
 struct DirectionParameters {
   std::vector<float> w_ih;    // [H, in] as given (PyTorch layout): sgemm reads it transposed
-  std::vector<float> w_hh_t;  // [H, stride]: W_hh transposed and zero-padded for the step kernels
-  std::vector<float> b_ih;    // [H], zeros without bias
+  std::vector<float> w_ih_t;  // W_ih packed for the blocked kernels (see PackedStepWeights)
+  std::vector<float> w_hh_t;  // W_hh packed for the blocked kernels
+  std::vector<float> b_ih;    // [stride], zeros without bias
   std::vector<float> b_hh;    // [stride], zeros without bias
 };
 

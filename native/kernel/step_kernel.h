@@ -25,15 +25,18 @@ inline std::size_t PaddedColumns(std::size_t hidden) {
   return (hidden + kPanelWidth - 1) / kPanelWidth * kPanelWidth;
 }
 
-// Where element (k, j) of W_hh^T lives in the packed layout.
-inline std::size_t PackedIndex(std::size_t hidden, std::size_t k, std::size_t j) {
-  return (j / kPanelWidth) * kPanelWidth * hidden + k * kPanelWidth + j % kPanelWidth;
+// Where element (k, j) of W^T lives in the packed layout of a matrix of this depth.
+inline std::size_t PackedIndex(std::size_t depth, std::size_t k, std::size_t j) {
+  return (j / kPanelWidth) * kPanelWidth * depth + k * kPanelWidth + j % kPanelWidth;
 }
 
+// A matrix W [width, depth] as the blocked kernels read it: W^T in panels of kPanelWidth columns,
+// each [depth][kPanelWidth] contiguous, zero-padded. W_hh for the step (depth = H), W_ih for the
+// input projection (depth = the layer's input width).
 struct PackedStepWeights {
-  const float* w_hh_t;  // [PaddedColumns(H) / kPanelWidth][H][kPanelWidth] panels, zero-padded
-  const float* b_hh;    // [PaddedColumns(H)], zero-padded
-  std::size_t hidden;   // H
+  const float* w_t;     // [PaddedColumns(width) / kPanelWidth][depth][kPanelWidth]
+  const float* bias;    // [PaddedColumns(width)], zero-padded
+  std::size_t depth;
   Activation activation;
   float clip;           // +infinity for none
 };
@@ -45,7 +48,7 @@ inline void ForEachPanel(const PackedStepWeights& w, std::size_t col_begin, std:
   for (std::size_t panel = col_begin / kPanelWidth * kPanelWidth; panel < col_end; panel += kPanelWidth) {
     const std::size_t begin = panel > col_begin ? panel : col_begin;
     const std::size_t end = panel + kPanelWidth < col_end ? panel + kPanelWidth : col_end;
-    fn(w.w_hh_t + panel * w.hidden - panel, begin, end);
+    fn(w.w_t + panel * w.depth - panel, begin, end);
   }
 }
 
@@ -60,15 +63,24 @@ using StepKernel = void (*)(const PackedStepWeights& weights, const StepRows& ro
                             std::size_t col_end);
 
 StepKernel StepKernelFor(KernelPath path);
+// The kernel the input projection runs on for this path: the blocked kernel of a SIMD path, or
+// nullptr for the portable path (OpenBLAS's sgemm).
+StepKernel ProjectionKernelFor(KernelPath path);
 
 // The per-path kernels (each defined in its own file).
 void StepPortable(const PackedStepWeights& weights, const StepRows& rows, std::size_t col_begin, std::size_t col_end);
 void StepAvx2(const PackedStepWeights& weights, const StepRows& rows, std::size_t col_begin, std::size_t col_end);
 void StepAvx512(const PackedStepWeights& weights, const StepRows& rows, std::size_t col_begin, std::size_t col_end);
+void StepNeon(const PackedStepWeights& weights, const StepRows& rows, std::size_t col_begin, std::size_t col_end);
 
 // Whether a path fuses this activation in registers; the others get a scalar pass over the row.
 inline bool FusedInRegisters(ActivationKind kind) {
   return kind == ActivationKind::kTanh || kind == ActivationKind::kRelu;
+}
+
+// Affine(1, 0): the SIMD paths skip the pass (the input projection asks for this).
+inline bool IsIdentity(const Activation& a) {
+  return a.kind == ActivationKind::kAffine && a.alpha == 1.0f && a.beta == 0.0f;
 }
 
 }  // namespace vrnn

@@ -16,7 +16,6 @@ struct Workspace {
   std::vector<float> layer_outputs[2];  // ping-pong outputs of hidden layers: [T*B, nd*H]
   std::vector<float> zeros;             // [H]: the state and output before the first step
   std::vector<int32_t> order;           // [B]: sequences by decreasing length
-  std::vector<std::vector<int32_t>> shares;  // [threads]: each thread's sequences when a direction splits rows
   std::vector<RecurrenceCursor> cursors;  // [threads * 2]: one per thread and direction
   ProjectionSchedule projection_schedule;
 

@@ -1,6 +1,7 @@
 // The kernel's own tests, without Node: plain C++ over the kernel API. Built by CMake
 // (`kernel_tests`), run by CI and under valgrind/LeakSanitizer. Prints the vectorized tanh's
 // measured error, which the README quotes.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -10,21 +11,13 @@
 
 #include "../kernel/rnn_model.h"
 #include "../kernel/step_kernel.h"
-#include "../kernel/thread_pool.h"
+#include "../kernel/compute_threads.h"
+#include "../kernel/spin_barrier.h"
+#include "check.h"
 
 namespace {
 
-int passed = 0;
-int failed = 0;
-
-void Check(bool ok, const char* what) {
-  if (ok) {
-    ++passed;
-  } else {
-    ++failed;
-    std::printf("FAIL: %s\n", what);
-  }
-}
+using vrnn_test::Check;
 
 int64_t UlpDistance(float a, float b) {
   int32_t ia, ib;
@@ -35,17 +28,25 @@ int64_t UlpDistance(float a, float b) {
   return std::llabs(static_cast<int64_t>(ia) - ib);
 }
 
-// With W_hh = 0 and zero bias the step is act(projected): the path's activation alone.
+// With W_hh = 0 and zero bias the step is act(projected): the path's activation alone. The values
+// go through rows of at most 64 (the last one partial), so the step's work grows with their count.
 void ActivateThroughStep(vrnn::KernelPath path, vrnn::ActivationKind kind, const std::vector<float>& in,
                          std::vector<float>& out) {
   const std::size_t n = in.size();
-  std::vector<float> w(n * vrnn::PaddedColumns(n), 0.0f), b(vrnn::PaddedColumns(n), 0.0f), h(n, 0.0f);
-  out.assign(n, 0.0f);
-  const float* h_rows[1] = {h.data()};
-  const float* p_rows[1] = {in.data()};
-  float* out_rows[1] = {out.data()};
-  vrnn::PackedStepWeights weights{w.data(), b.data(), n, {kind, 0, 0}, INFINITY};
-  vrnn::StepKernelFor(path)(weights, {h_rows, p_rows, out_rows, 1}, 0, n);
+  const std::size_t hidden = std::min<std::size_t>(n, 64);
+  const std::size_t rows = (n + hidden - 1) / hidden;
+  std::vector<float> w(hidden * vrnn::PaddedColumns(hidden), 0.0f), b(vrnn::PaddedColumns(hidden), 0.0f);
+  std::vector<float> h(hidden, 0.0f), padded(in), result(rows * hidden);
+  padded.resize(rows * hidden, 0.0f);
+  std::vector<const float*> h_rows(rows, h.data()), p_rows(rows);
+  std::vector<float*> out_rows(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    p_rows[r] = padded.data() + r * hidden;
+    out_rows[r] = result.data() + r * hidden;
+  }
+  vrnn::PackedStepWeights weights{w.data(), b.data(), hidden, {kind, 0, 0}, INFINITY};
+  vrnn::StepKernelFor(path)(weights, {h_rows.data(), p_rows.data(), out_rows.data(), rows}, 0, hidden);
+  out.assign(result.begin(), result.begin() + n);
 }
 
 void TestTanhError(vrnn::KernelPath path) {
@@ -134,8 +135,8 @@ void TestPathsAndThreads() {
     const CallShape shape{9, 11, false, {}};
     const std::vector<float> x = RandomInput(rng, shape);
     const std::vector<float> reference = RunModel(model, x, shape, vrnn::KernelPath::kPortable, 1);
-    for (vrnn::KernelPath path : {vrnn::KernelPath::kAvx2, vrnn::KernelPath::kAvx512}) {
-      if (!vrnn::KernelPathSupported(path)) continue;
+    for (vrnn::KernelPath path : vrnn::kAllKernelPaths) {
+      if (path == vrnn::KernelPath::kPortable || !vrnn::KernelPathSupported(path)) continue;
       const std::vector<float> one = RunModel(model, x, shape, path, 1);
       bool close = true;
       for (std::size_t i = 0; i < one.size(); ++i) {
@@ -207,12 +208,15 @@ void TestBarrierAndBudget() {
 }  // namespace
 
 int main() {
-  for (vrnn::KernelPath path : {vrnn::KernelPath::kPortable, vrnn::KernelPath::kAvx2, vrnn::KernelPath::kAvx512}) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows under a slow emulator too
+  for (vrnn::KernelPath path : vrnn::kAllKernelPaths) {
     if (vrnn::KernelPathSupported(path)) TestTanhError(path);
   }
+  std::printf("paths and thread counts\n");
   TestPathsAndThreads();
+  std::printf("schedules\n");
   TestSchedulesAgreeAcrossThreads();
+  std::printf("barrier and budget\n");
   TestBarrierAndBudget();
-  std::printf("%d passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return vrnn_test::Report();
 }

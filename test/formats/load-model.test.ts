@@ -1,8 +1,9 @@
 // loadModel itself: format detection from names and bytes, options, and bad arguments.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UnsupportedError } from '../../lib/errors';
 import { loadModel } from '../../lib/model';
 import { FIXTURES_DIR } from '../support/fixtures';
 import { fixtureBytes } from './helpers/files';
@@ -35,10 +36,22 @@ describe('loadModel: format detection', () => {
 
   it('refuses .npy arrays, empty and unknown bytes clearly', async () => {
     await expect(loadModel(fixtureBytes('torch_1layer_tanh.input.npy'))).rejects.toThrow(/<bytes>: this is a NumPy .npy array, not a model; pass it as an input/);
-    await expect(loadModel(new Uint8Array(0))).rejects.toThrow(/cannot tell the model format: expected an ONNX model, a safetensors state_dict or a TF.js model.json/);
+    await expect(loadModel(new Uint8Array(0))).rejects.toThrow(/cannot tell the model format: expected an ONNX model, a PyTorch state_dict \(safetensors or torch.save's .pt\) or a TF.js model.json/);
     const unknown = path.join(scratch, 'mystery.dat');
     writeFileSync(unknown, 'hello world');
     await expect(loadModel(unknown)).rejects.toThrow(/mystery.dat: cannot tell the model format/);
+  });
+
+  it('a TensorFlow SavedModel folder, or its saved_model.pb, is refused naming the conversions', async () => {
+    const savedModel = path.join(scratch, 'exported');
+    mkdirSync(path.join(savedModel, 'variables'), { recursive: true });
+    writeFileSync(path.join(savedModel, 'saved_model.pb'), Uint8Array.from([0x08, 0x01, 0x12, 0x00]));
+    for (const target of [savedModel, path.join(savedModel, 'saved_model.pb')]) {
+      const error = await loadModel(target).then(() => new Error('loaded'), (e: Error & { code?: string }) => e);
+      expect(error).toBeInstanceOf(UnsupportedError);
+      expect(error.message).toMatch(new RegExp(`^${target}: a TensorFlow SavedModel, which is not read\\. Save the Keras model as \\.keras or \\.h5`));
+      expect(error.message).toContain('tensorflowjs_converter --input_format=keras_saved_model --output_format=tfjs_layers_model');
+    }
   });
 
   it('a directory without model.json, a missing file', async () => {
@@ -56,9 +69,9 @@ describe('loadModel: arguments and options', () => {
 
   it('refuses unknown options and options that do not apply to the format', async () => {
     const onnx = path.join(models, 'torch_1layer_tanh.onnx');
-    await expect(loadModel(onnx, { layers: 2 } as never)).rejects.toThrow(/loadModel options: unknown option 'layers'; expected format, nonlinearity, batchFirst/);
-    await expect(loadModel(onnx, { batchFirst: true })).rejects.toThrow(/nonlinearity and batchFirst apply to safetensors state_dicts only; onnx models define their own/);
-    await expect(loadModel(onnx, { format: 'pt' as never })).rejects.toThrow(/format: expected one of 'onnx', 'safetensors', 'tfjs', got 'pt'/);
+    await expect(loadModel(onnx, { layers: 2 } as never)).rejects.toThrow(/loadModel options: unknown option 'layers'; expected format, nonlinearity, batchFirst, prefix/);
+    await expect(loadModel(onnx, { batchFirst: true })).rejects.toThrow(/the batchFirst option applies to PyTorch state_dicts \(safetensors, .pt\) only; onnx models define their own/);
+    await expect(loadModel(onnx, { format: 'pt' as never })).rejects.toThrow(/format: expected one of 'onnx', 'safetensors', 'pytorch', 'tfjs', got 'pt'/);
     await expect(loadModel(onnx, { batchFirst: 'yes' as never })).rejects.toThrow(/batchFirst: expected a boolean, got string/);
     await expect(loadModel(onnx, 'fast' as never)).rejects.toThrow(/loadModel options: expected an options object, got string/);
   });

@@ -1,19 +1,9 @@
 // Zip archives as the package reads them: by exact entry name, each declared size checked before inflating.
 import { describe, expect, it } from 'vitest';
-import * as yazl from 'yazl';
 import { openZip } from '../../lib/formats/zip';
+import { zipArchive } from './helpers/zip-archive';
 
-function archive(entries: Array<{ name: string; data: Uint8Array; compress?: boolean }>): Promise<Uint8Array> {
-  const zip = new yazl.ZipFile();
-  for (const { name, data, compress = true } of entries) zip.addBuffer(Buffer.from(data), name, { compress });
-  zip.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    zip.outputStream.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    zip.outputStream.on('error', reject);
-  });
-}
+const archive = zipArchive;
 
 /** The offsets of every local and central header's uncompressed-size field for entry `index` (0-based). */
 function patchUncompressedSize(bytes: Uint8Array, size: number): Uint8Array {

@@ -55,10 +55,13 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
 
 // The production part of this repository's lockfile: what `npm ci` of the tarball needs, at the
 // versions the suite ran with, all of them already in the npm cache of a machine that ran `npm ci` here.
+// Optional dependencies stay, and what they need (devOptional: needed by dev or by an optional
+// dependency): npm ci refuses a lockfile that lacks a dependency's optional ones, as msgpackr's under
+// bullmq. Those for other platforms are skipped without being fetched.
 function productionLockEntries(): Record<string, unknown> {
   const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8'));
   return Object.fromEntries(Object.entries(lock.packages as Record<string, Record<string, unknown>>)
-    .filter(([where, entry]) => where.startsWith('node_modules/') && !entry.dev && !entry.devOptional && !entry.optional));
+    .filter(([where, entry]) => where.startsWith('node_modules/') && !entry.dev));
 }
 
 /** A project folder whose package.json and package-lock.json depend on a copy of `tarball`. */

@@ -53,8 +53,8 @@ export function applyActivation(a: RefActivation, x: number): number {
       return Math.max(0, Math.min(1, (a.alpha ?? 0.2) * x + (a.beta ?? 0.5)));
     case 'elu':
       return x >= 0 ? x : (a.alpha ?? 1) * (Math.exp(x) - 1);
-    case 'selu':
-      return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * (Math.exp(x) - 1));
+    case 'selu': // Keras' constants by default; ONNX Selu passes alpha and gamma (as beta)
+      return (a.beta ?? SELU_SCALE) * (x > 0 ? x : (a.alpha ?? SELU_ALPHA) * (Math.exp(x) - 1));
     case 'softsign':
       return x / (1 + Math.abs(x));
     case 'softplus': // log(1 + e^x) without overflow for large x

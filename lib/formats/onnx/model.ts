@@ -1,7 +1,8 @@
 // An ONNX file as a Model: decoded and compiled once, run per call.
 import type { Tensor } from '../../tensor';
 import { checkFeedNames } from '../feeds';
-import type { BatchAxes, Dim, Feeds, Model } from '../types';
+import type { BatchAxes, Dim, ElementType, Feeds, ModelCore } from '../types';
+import { elementTypes } from './element-types';
 import { findBatchAxes } from './batch-axes';
 import { execute, executeAsync } from './execute';
 import { feedValue } from './feeds';
@@ -26,7 +27,7 @@ function configOf(model: ModelProto, graph: CompiledGraph): Record<string, unkno
   };
 }
 
-export class OnnxModel implements Model {
+export class OnnxModel implements ModelCore {
   readonly format = 'onnx' as const;
   readonly inputNames: string[];
   readonly optionalInputNames: string[] = [];
@@ -36,6 +37,7 @@ export class OnnxModel implements Model {
   readonly batchAxes: BatchAxes | null;
   readonly config: Record<string, unknown>;
   readonly numParameters: number;
+  readonly valueTypes: Record<string, ElementType>;
   private readonly graph: CompiledGraph;
 
   constructor(bytes: Uint8Array, label: string) {
@@ -48,6 +50,7 @@ export class OnnxModel implements Model {
     this.batchAxes = findBatchAxes(this.graph);
     this.config = configOf(model, this.graph);
     this.numParameters = this.graph.numParameters;
+    this.valueTypes = elementTypes([...this.graph.inputs, ...this.graph.outputs]);
   }
 
   runSync(feeds: Feeds): Record<string, Tensor> {

@@ -1,18 +1,11 @@
 // One strided gather serves Transpose, Slice and Expand: walk the output in row-major order while
 // moving through the source by a per-axis stride (negative for reversed slices, 0 for broadcast).
+import { rowMajorStrides } from '../../native/broadcast';
 import { elementCount } from '../checked';
 import type { ElementBudget } from './budget';
 import type { Value } from './value';
 
-export function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let stride = 1;
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    strides[axis] = stride;
-    stride *= shape[axis];
-  }
-  return strides;
-}
+export { rowMajorStrides as stridesOf };
 
 export function stridedCopy(source: Value, outShape: number[], base: number, strides: readonly number[], budget: ElementBudget, what: string): Value {
   const count = elementCount(outShape, what);

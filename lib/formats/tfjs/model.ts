@@ -4,7 +4,7 @@ import { toTensor, type Tensor } from '../../tensor';
 import { Dense } from '../../keras';
 import { checkDeclaredShape, checkFeedNames } from '../feeds';
 import { checkJsonNesting } from '../nesting';
-import type { BatchAxes, Dim, Feeds, Model } from '../types';
+import type { BatchAxes, Dim, Feeds, ModelCore } from '../types';
 import { buildLayers, type BuiltLayer } from './layers';
 import { parseTopology, type Topology } from './topology';
 import { readWeights, type ShardReader } from './weights';
@@ -36,7 +36,7 @@ function outputDims(layers: BuiltLayer[], input: Dim[]): Record<string, Dim[]> {
   return state ? { output: dims, state } : { output: dims };
 }
 
-export class TfjsModel implements Model {
+export class TfjsModel implements ModelCore {
   readonly format = 'tfjs' as const;
   readonly inputNames = ['input'];
   readonly optionalInputNames: string[] = [];

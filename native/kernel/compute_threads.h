@@ -2,7 +2,8 @@
 // of helpers. Every forward call, from the main thread, a libuv worker or a worker_thread, takes at
 // least one slot of the budget before computing, so the busy threads never exceed the budget however
 // many calls run at once; a call that gets more slots borrows that many helpers from the pool.
-// This is the once-only process state: one budget and one pool per process, created on first use.
+// This is the once-only process state: one budget and one set of helpers per process, created on
+// first use.
 #pragma once
 
 #include <atomic>
@@ -14,19 +15,6 @@
 #include <vector>
 
 namespace vrnn {
-
-// Waits until all `count` participants arrive. Spins (the waits are short: one recurrent step),
-// then yields, so an oversubscribed machine still makes progress.
-class SpinBarrier {
- public:
-  explicit SpinBarrier(int count) : count_(count) {}
-  void Wait();
-
- private:
-  const int count_;
-  std::atomic<int> arrived_{0};
-  std::atomic<int> generation_{0};
-};
 
 class ComputeThreads;
 

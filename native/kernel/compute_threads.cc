@@ -1,27 +1,16 @@
-#include "thread_pool.h"
+#include "compute_threads.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <string>
 
-#include "backoff.h"
+#include "spin_wait.h"
 
 namespace vrnn {
 namespace {
 
 constexpr auto kSpinTime = std::chrono::microseconds(100);
-
-// Spins (pausing) until done() or kSpinTime passes; true when done() became true.
-template <typename Done>
-bool SpinUntil(Done done) {
-  const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
-  for (int spins = 1;; ++spins) {
-    if (done()) return true;
-    PauseCpu();
-    if (spins % 64 == 0 && std::chrono::steady_clock::now() > deadline) return false;
-  }
-}
 
 int DefaultThreads() {
   if (const char* env = std::getenv("VANILLA_RNN_NUM_THREADS")) {
@@ -32,17 +21,6 @@ int DefaultThreads() {
 }
 
 }  // namespace
-
-void SpinBarrier::Wait() {
-  const int generation = generation_.load(std::memory_order_acquire);
-  if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == count_) {
-    arrived_.store(0, std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_acq_rel);
-    return;
-  }
-  Backoff backoff;
-  while (generation_.load(std::memory_order_acquire) == generation) backoff.Wait();
-}
 
 ComputeThreads& ComputeThreads::Instance() {
   // Intentionally never destroyed: helpers may still be parked when the process exits.
@@ -146,7 +124,7 @@ void ComputeThreads::RunOnHelpers(int helpers, const std::function<void(int, int
   job_ready_.notify_all();
   task(0, thread_count);
   // The threads leave the task within a barrier's time of each other: spin before sleeping.
-  if (!SpinUntil([&] { return job_unfinished_.load() == 0; })) {
+  if (!SpinUntilFor([&] { return job_unfinished_.load() == 0; }, kSpinTime)) {
     std::unique_lock<std::mutex> lock(job_mutex_);
     job_done_.wait(lock, [&] { return job_unfinished_.load() == 0; });
   }
@@ -158,13 +136,14 @@ void ComputeThreads::HelperLoop() {
     // A helper done early (it projected ahead of the recurrence) keeps its core until the call
     // ends: the call holds its slot anyway, and a core left idle may be halted by a hypervisor,
     // making the next call's wake-up cost more than the call (measured: 200 us on a 2-vCPU VM).
-    Backoff backoff;
-    while (job_running_.load() && job_generation_.load() == seen) backoff.Wait();
+    // It yields at every check, so a busy neighbour on that core runs instead of it rather than
+    // beside the call's own threads.
+    SpinUntil([&] { return !job_running_.load() || job_generation_.load() != seen; }, 0);
     // Back-to-back calls are common (a service, a loop): a helper that spins a little after a job
     // is there for the next one without a futex wake-up, which costs more than a small call. It
     // stops as soon as the budget's cores are all computing (calls on libuv threads), not to take
     // a core from them.
-    SpinUntil([&] { return job_generation_.load() != seen || busy_slots_.load() >= max_threads_.load(); });
+    SpinUntilFor([&] { return job_generation_.load() != seen || busy_slots_.load() >= max_threads_.load(); }, kSpinTime);
     std::unique_lock<std::mutex> lock(job_mutex_);
     job_ready_.wait(lock, [&] { return stopping_ || (job_generation_.load() != seen && job_next_index_ < job_threads_); });
     if (stopping_) return;

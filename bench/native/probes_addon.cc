@@ -1,12 +1,12 @@
-// The bench's own addon (built beside vanilla_rnn.node, never shipped): measurements of the machine
-// that the library has no use for, such as OpenBLAS's large-sgemm rate.
+// The bench's own addon (bench/native, built by npm run build:bench, never shipped): measurements of
+// the machine that the library has no use for, such as OpenBLAS's large-sgemm rate.
 #include <cblas.h>
 #include <napi.h>
 
 #include <cstdint>
 #include <limits>
 
-#include "js_args.h"
+#include "js_args.h"  // native/binding's argument checks
 
 namespace vrnn_binding {
 namespace {

@@ -1,12 +1,7 @@
-// Cutting a tensor into slices along one axis and joining slices back: how a run in parts feeds a
-// model part of the sequences at a time and assembles the outputs of every part.
-import { concatBlocks } from '../concat-blocks';
-import { formatShape, sizeOf, type Tensor } from '../tensor';
-
-/** How many elements come before the axis (outer) and after it (inner), in C order. */
-function around(shape: readonly number[], axis: number): { outer: number; inner: number } {
-  return { outer: sizeOf(shape.slice(0, axis)), inner: sizeOf(shape.slice(axis + 1)) };
-}
+// Cutting a tensor into slices along one axis and joining slices back: the in-memory run in parts
+// that the streaming run is compared with, bit for bit.
+import { concatBlocks } from '../../lib/concat-blocks';
+import { aroundAxis as around, formatShape, sizeOf, type Tensor } from '../../lib/tensor';
 
 /** Entries start .. start + count - 1 along `axis`. */
 export function sliceAlong(tensor: Tensor, axis: number, start: number, count: number): Tensor {

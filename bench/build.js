@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `npm run build:bench`: the bench's TypeScript, and its own addon (bench/native) when it is missing or
+// older than its sources. Neither ships in the package.
+'use strict';
+
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { nodeGypArgs } = require('../scripts/build-native');
+
+const root = path.resolve(__dirname, '..');
+const probes = path.join(__dirname, 'native');
+const binary = path.join(probes, 'build', 'Release', 'bench_probes.node');
+
+function newestSource() {
+  const sources = fs.readdirSync(probes).filter((f) => /\.(cc|h|gyp)$/.test(f)).map((f) => path.join(probes, f));
+  sources.push(path.join(root, 'native', 'binding', 'js_args.cc'), path.join(root, 'native', 'binding', 'js_args.h'));
+  return Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
+}
+
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(__dirname, 'tsconfig.json')], { stdio: 'inherit' });
+if (!fs.existsSync(binary) || fs.statSync(binary).mtimeMs < newestSource()) {
+  execFileSync(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), ...nodeGypArgs()], { stdio: 'inherit', cwd: probes });
+}

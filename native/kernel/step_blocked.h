@@ -1,0 +1,143 @@
+// The register-blocked step kernel, written once over a SIMD mapping S (simd_avx512.h,
+// simd_avx2.h, simd_neon.h) and compiled once per instruction set in step_<isa>.cc.
+//
+// A block is R rows by C vectors of columns: it broadcasts h[r][k] and streams row k of a packed
+// W_hh^T panel, keeping its R * C accumulators in registers (every loop over R and C is unrolled,
+// so none lives in memory), then adds the bias and projection and applies clip and tanh/relu in
+// registers. Each accumulator sums over k = 0, 1, ... in order, so the blocking never changes a bit.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <utility>
+
+#include "simd_tanh.h"
+#include "step_kernel.h"
+
+namespace vrnn {
+namespace simd {
+
+template <typename S>
+struct Epilogue {
+  typename S::Vec clip_hi, clip_lo;
+  bool clip;
+  ActivationKind kind;  // kTanh, kRelu or kAffine (none: a scalar pass follows)
+};
+
+// max/min return their second operand when either is NaN; keeping the value second propagates NaN.
+template <typename S>
+inline typename S::Vec Finish(const Epilogue<S>& e, typename S::Vec v) {
+  if (e.clip) v = S::Min(e.clip_hi, S::Max(e.clip_lo, v));
+  if (e.kind == ActivationKind::kTanh) return Tanh<S>(v);
+  if (e.kind == ActivationKind::kRelu) return S::Max(S::Zero(), v);
+  return v;
+}
+
+template <typename S>
+struct BlockArgs {
+  const PackedStepWeights* weights;
+  const StepRows* rows;
+  const float* panel;  // element (k, j) at panel[k * kPanelWidth + j]
+  std::size_t col_end;
+  const Epilogue<S>* epilogue;
+};
+
+template <typename S, int R, int C>
+void Block(const BlockArgs<S>& a, std::size_t r0, std::size_t j0) {
+  using Vec = typename S::Vec;
+  constexpr int W = S::kWidth;
+  Vec acc[R][C];
+#pragma GCC unroll 16
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
+    for (int c = 0; c < C; ++c) acc[r][c] = S::Zero();
+  const float* h[R];
+#pragma GCC unroll 16
+  for (int r = 0; r < R; ++r) h[r] = a.rows->h_prev[r0 + r];
+  const float* w_row = a.panel + j0;
+  const std::size_t depth = a.weights->depth;
+  for (std::size_t k = 0; k < depth; ++k, w_row += kPanelWidth) {
+    Vec w[C];
+#pragma GCC unroll 16
+    for (int c = 0; c < C; ++c) w[c] = S::Load(w_row + W * c);
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r) {
+      const Vec hb = S::Broadcast(h[r] + k);
+#pragma GCC unroll 16
+      for (int c = 0; c < C; ++c) acc[r][c] = S::Fma(hb, w[c], acc[r][c]);
+    }
+  }
+  // Whole vectors are loaded and stored plainly: AMD cores do not forward a masked store to the
+  // next step's loads of the state, which then wait for the store to retire.
+#pragma GCC unroll 16
+  for (int c = 0; c < C; ++c) {
+    const std::size_t j = j0 + W * c;
+    const bool whole = a.col_end - j >= static_cast<std::size_t>(W);
+    const typename S::Tail tail = S::FirstLanes(a.col_end - j);
+    const Vec bias = S::Load(a.weights->bias + j);  // padded to whole panels
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r) {
+      const float* projected = a.rows->projected[r0 + r] + j;
+      float* out = a.rows->out[r0 + r] + j;
+      const Vec p = whole ? S::Load(projected) : S::LoadTail(projected, tail);
+      const Vec v = Finish(*a.epilogue, S::Add(acc[r][c], S::Add(p, bias)));
+      if (whole) S::Store(out, v);
+      else S::StoreTail(out, tail, v);
+    }
+  }
+}
+
+template <typename S>
+using BlockFn = void (*)(const BlockArgs<S>&, std::size_t, std::size_t);
+
+template <typename S, int R, int... C>
+constexpr std::array<BlockFn<S>, sizeof...(C)> BlocksUpTo(std::integer_sequence<int, C...>) {
+  return {&Block<S, R, C + 1>...};
+}
+
+// Rows [r0, r0 + R) of columns [col_begin, col_end): full blocks of CMax vectors, then one
+// narrower block for the remaining columns.
+template <typename S, int R, int CMax>
+void RowBlock(const BlockArgs<S>& a, std::size_t r0, std::size_t col_begin) {
+  constexpr std::size_t W = S::kWidth;
+  static constexpr auto kNarrower = BlocksUpTo<S, R>(std::make_integer_sequence<int, CMax>{});
+  std::size_t j = col_begin;
+  for (; j + W * CMax <= a.col_end; j += W * CMax) Block<S, R, CMax>(a, r0, j);
+  const std::size_t vectors = (a.col_end - j + W - 1) / W;
+  if (vectors > 0) kNarrower[vectors - 1](a, r0, j);
+}
+
+// Fewer rows leave registers for more columns: enough independent FMA chains either way.
+template <typename S>
+void StepPanel(const BlockArgs<S>& a, std::size_t row_count, std::size_t begin) {
+  std::size_t r = 0;
+  if constexpr (S::kRegisters >= 32) {
+    for (; r + 8 <= row_count; r += 8) RowBlock<S, 8, 3>(a, r, begin);
+    if (r + 4 <= row_count) { RowBlock<S, 4, 4>(a, r, begin); r += 4; }
+    if (r + 2 <= row_count) { RowBlock<S, 2, 6>(a, r, begin); r += 2; }
+  } else {
+    for (; r + 6 <= row_count; r += 6) RowBlock<S, 6, 2>(a, r, begin);
+    if (r + 4 <= row_count) { RowBlock<S, 4, 2>(a, r, begin); r += 4; }
+    if (r + 2 <= row_count) { RowBlock<S, 2, 4>(a, r, begin); r += 2; }
+  }
+  if (r < row_count) RowBlock<S, 1, 8>(a, r, begin);
+}
+
+template <typename S>
+void StepBlocked(const PackedStepWeights& w, const StepRows& rows, std::size_t col_begin, std::size_t col_end) {
+  const bool fused = FusedInRegisters(w.activation.kind);
+  // Written as a comparison, not std::isfinite: nothing from another file is called in here.
+  const bool finite_clip = w.clip - w.clip == 0.0f;
+  const Epilogue<S> e{S::Set(w.clip), S::Set(-w.clip), fused && finite_clip,
+                      fused ? w.activation.kind : ActivationKind::kAffine};
+  ForEachPanel(w, col_begin, col_end, [&](const float* base, std::size_t begin, std::size_t end) {
+    StepPanel<S>({&w, &rows, base, end, &e}, rows.count, begin);
+  });
+  if (fused || (IsIdentity(w.activation) && !finite_clip)) return;
+  for (std::size_t i = 0; i < rows.count; ++i) {
+    ClipAndActivateRow(w.activation, w.clip, rows.out[i] + col_begin, col_end - col_begin);
+  }
+}
+
+}  // namespace simd
+}  // namespace vrnn
