@@ -4,6 +4,7 @@ import type { Agreement } from './agreement';
 import { describeShape } from './configs';
 import type { MachineInfo } from './machine';
 import type { BenchReport, ConfigResult, EngineResult } from './report';
+import { formatWholeModels } from './whole-model';
 
 const DASH = '–';
 
@@ -85,7 +86,9 @@ const HEADER = [
 ];
 
 export function formatMarkdown(report: BenchReport): string[] {
-  const lines = [machineLine(report.machine, report), '', peakLine(report), '', ...HEADER, ...report.configs.map(configRow)];
+  const lines = [machineLine(report.machine, report), '', peakLine(report)];
+  if (report.configs.length > 0) lines.push('', ...HEADER, ...report.configs.map(configRow));
+  if (report.wholeModels) lines.push(...formatWholeModels(report.wholeModels, formatTime));
   if (report.serving) lines.push(...formatServing(report.serving));
   if (report.notes.length > 0) lines.push('', ...report.notes.map((note) => `- ${note}`));
   return lines;

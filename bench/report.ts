@@ -4,6 +4,7 @@ import type { Agreement } from './agreement';
 import type { BenchConfig } from './configs';
 import type { MachineInfo } from './machine';
 import type { SgemmPeak } from './sgemm-peak';
+import type { WholeModelResult } from './whole-model';
 
 /** vanillaOneThread: vanilla-rnn with setNumThreads(1), when the run uses more threads. */
 export type EngineName = 'vanilla' | 'vanillaOneThread' | 'onnxruntime' | 'typescript';
@@ -39,6 +40,8 @@ export interface BenchReport {
   quick: boolean;
   peak: SgemmPeak | null;
   configs: ConfigResult[];
+  /** Models as users export them, file to output (with --only, when it names char_rnn_onnx). */
+  wholeModels?: WholeModelResult[];
   notes: string[];
   serving?: ServingReport;
 }
