@@ -113,7 +113,7 @@ const CALL_KINDS = {
     abortedOrDone(rnn.forwardAsync(inputs.x, { signal: abortSoon(), out: lane === 0 ? outs[1] : undefined }))],
   'model.run onnx': ({ models, inputs }) => [1, () => models.onnx.run({ x: inputs.torch })],
   'model.run safetensors': ({ models, inputs }) => [1, () => models.safetensors.run({ x: inputs.torch })],
-  'model.run tfjs': ({ models, inputs }) => [1, () => models.tfjs.run({ input: inputs.tfjs })],
+  'model.run tfjs': ({ models, inputs }) => [1, () => models.tfjs.run({ simple_rnn_SimpleRNN1_input: inputs.tfjs })],
   'batcher.run': ({ lib, rnn, inputs }) => {
     const batcher = lib.createBatcher(rnn, { maxBatchSize: 4, maxDelayMs: 1 });
     return [3, () => batcher.run(inputs.sequence, { signal: new AbortController().signal })];
