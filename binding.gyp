@@ -10,7 +10,9 @@
     "defines": [
       "NAPI_VERSION=8",
       "NAPI_CPP_EXCEPTIONS",
-      "NODE_ADDON_API_DISABLE_DEPRECATED"
+      "NODE_ADDON_API_DISABLE_DEPRECATED",
+      "NODE_ADDON_API_CPP_EXCEPTIONS_ALL",
+      "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"
     ],
     "cflags!": [
       "-fno-exceptions"

@@ -5,6 +5,7 @@ import { describeShape } from './configs';
 import { wHhBytes } from './hardware';
 import type { MachineInfo } from './machine';
 import type { BenchReport, ConfigResult, EngineResult } from './report';
+import { formatWholeModels } from './whole-model';
 
 const DASH = '–';
 
@@ -135,8 +136,9 @@ function tableHeader(report: BenchReport): string[] {
 }
 
 export function formatMarkdown(report: BenchReport): string[] {
-  const lines = [machineLine(report.machine, report), '', ...referenceLines(report), '', ...tableHeader(report),
-    ...report.configs.map((config) => configRow(config, report))];
+  const lines = [machineLine(report.machine, report), '', ...referenceLines(report)];
+  if (report.configs.length > 0) lines.push('', ...tableHeader(report), ...report.configs.map((config) => configRow(config, report)));
+  if (report.wholeModels) lines.push(...formatWholeModels(report.wholeModels, formatTime));
   if (report.serving) lines.push(...formatServing(report.serving));
   if (report.notes.length > 0) lines.push('', ...report.notes.map((note) => `- ${note}`));
   return lines;

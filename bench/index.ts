@@ -20,6 +20,7 @@ import { type Timing, timeCall, timeInRounds } from './timing';
 import { createTypescriptEngine } from './typescript-engine';
 import { createVanillaEngine } from './vanilla-engine';
 import { measureServing } from './serving';
+import { benchWholeModel, WHOLE_MODEL_NAME } from './whole-model';
 import { createWorkload, type Workload } from './workload';
 
 export type { BenchReport, ConfigResult, EngineName, EngineResult } from './report';
@@ -32,7 +33,7 @@ export interface BenchOptions {
   json?: boolean;
   /** Threads for vanilla-rnn, onnxruntime, the FMA peak and the sgemm; default: the machine's available parallelism. */
   threads?: number;
-  /** Config names to run; default all. */
+  /** Config names (and 'char_rnn_onnx', the whole-model row) to run; default all. */
   only?: string[];
   /** Where the report goes, line by line; default console.log. */
   print?: (line: string) => void;
@@ -192,6 +193,15 @@ async function benchConfig(config: BenchConfig, context: BenchContext): Promise<
   return result;
 }
 
+async function measureWholeModel(context: BenchContext) {
+  context.progress('whole model: char-RNN');
+  const result = await benchWholeModel(context.ort, context.threads, context.policy, () => sleep(context.policy.settleMs));
+  if (result.agreement && !result.agreement.ok) {
+    context.notes.push(`${result.name}: vanilla-rnn and onnxruntime DISAGREE on ${result.agreement.mismatches} values (max |error| ${result.agreement.maxAbsError.toExponential(2)}).`);
+  }
+  return result;
+}
+
 async function measureReferences(context: BenchContext): Promise<HardwareReference | null> {
   const probes = loadBenchProbes();
   if (!probes) {
@@ -225,8 +235,15 @@ function printReport(report: BenchReport, options: BenchOptions): void {
   else for (const line of formatMarkdown(report)) print(line);
 }
 
+/** --only may name configs and whole models; without --only every one runs. */
+function selection(only: string[] | undefined): { configs: BenchConfig[]; wholeModels: boolean } {
+  if (!only) return { configs: selectConfigs(undefined), wholeModels: true };
+  const configNames = only.filter((name) => name !== WHOLE_MODEL_NAME);
+  return { configs: configNames.length > 0 ? selectConfigs(configNames) : [], wholeModels: configNames.length < only.length };
+}
+
 export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
-  const configs = selectConfigs(options.only);
+  const { configs, wholeModels: withWholeModels } = selection(options.only);
   const threads = resolveThreads(options.threads);
   const ort = loadOnnxruntime();
   const notes: string[] = [];
@@ -244,11 +261,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     context.hardware = await measureReferences(context);
     const results: ConfigResult[] = [];
     for (const config of configs) results.push(await benchConfig(config, context));
+    const wholeModels = withWholeModels ? [await measureWholeModel(context)] : undefined;
     const report: BenchReport = {
       machine, loadAverageAtEnd: os.platform() === 'win32' ? null : os.loadavg(), threads,
       vanillaThreads: threadControl ? threadControl.getNumThreads() : null, kernelPath: context.kernelPath,
       quick: options.quick ?? false,
-      hardware: context.hardware, configs: results, notes,
+      hardware: context.hardware, configs: results, wholeModels, notes,
       serving: options.only ? undefined : await measureServing(options.quick ?? false),
     };
     printReport(report, options);

@@ -4,6 +4,7 @@ import type { Agreement } from './agreement';
 import type { BenchConfig } from './configs';
 import type { HardwareReference } from './hardware';
 import type { MachineInfo } from './machine';
+import type { WholeModelResult } from './whole-model';
 
 /**
  * vanillaOneThread: vanilla-rnn with setNumThreads(1), when the run uses more threads;
@@ -60,6 +61,8 @@ export interface BenchReport {
   /** null when the bench addon is not built (see the notes). */
   hardware: HardwareReference | null;
   configs: ConfigResult[];
+  /** Models as users export them, file to output (with --only, when it names char_rnn_onnx). */
+  wholeModels?: WholeModelResult[];
   notes: string[];
   serving?: ServingReport;
 }

@@ -1,7 +1,9 @@
-// loadModel: a model file (ONNX, a PyTorch state_dict in safetensors, a TF.js Layers model) as a
-// runnable Model, its format told by the file name or its first bytes.
+// loadModel: a model file (ONNX, a PyTorch state_dict in safetensors, a TF.js Layers model, a Keras
+// .keras or .h5 file) as a runnable Model, its format told by the file name or its first bytes.
 import * as path from 'node:path';
 import { formatFromBytes, formatFromName } from './formats/detect';
+import { loadKerasH5 } from './formats/keras/keras-h5';
+import { loadKerasZip } from './formats/keras/keras-zip';
 import { OnnxModel } from './formats/onnx/model';
 import { openFile, readExactly, readRegularFile, regularFileSize } from './formats/source';
 import { decodeSafetensors } from './formats/safetensors';
@@ -33,7 +35,7 @@ export interface LoadModelOptions {
   prefix?: string;
 }
 
-const FORMATS: ModelFormat[] = ['onnx', 'safetensors', 'pytorch', 'tfjs'];
+const FORMATS: ModelFormat[] = ['onnx', 'safetensors', 'pytorch', 'tfjs', 'keras', 'keras-h5'];
 const STATE_DICT_FORMATS: ReadonlySet<ModelFormat> = new Set(['safetensors', 'pytorch']);
 const STATE_DICT_OPTIONS = ['nonlinearity', 'batchFirst', 'prefix'] as const;
 
@@ -89,13 +91,16 @@ async function open(source: Located, format: ModelFormat, options: LoadModelOpti
     case 'safetensors': return new StateDictModel({ format, label: source.label, ...decodeSafetensors(source.bytes, source.label) }, options);
     case 'pytorch': return new StateDictModel({ format, label: source.label, ...await readTorchFile(source.bytes, source.label) }, options);
     case 'tfjs': return TfjsModel.load(source.bytes, shardReader(source.directory, source.label), source.label);
+    case 'keras': return loadKerasZip(source.bytes, source.label);
+    case 'keras-h5': return loadKerasH5(source.bytes, source.label);
   }
 }
 
 /**
- * Loads a model: an ONNX file (.onnx), a PyTorch nn.RNN state_dict (.safetensors), or a TF.js Layers
- * model (model.json, or the directory holding it, with its weight shards next to it). Bytes are
- * accepted too, their format told from their first bytes.
+ * Loads a model: an ONNX file (.onnx), a PyTorch nn.RNN state_dict (.safetensors), a TF.js Layers
+ * model (model.json, or the directory holding it, with its weight shards next to it), or a Keras
+ * model file (Keras 3 .keras, Keras 2 .h5). Bytes are accepted too, their format told from their
+ * first bytes.
  */
 export async function loadModel(pathOrBytes: string | Uint8Array, options?: LoadModelOptions): Promise<Model> {
   const checked = checkOptions(options);

@@ -43,7 +43,7 @@ async function table() {
     ['PyTorch module, from a `state_dict` (`.pt`/`.pth`, `.safetensors`)',
       '`nn.RNN` (tanh or relu, any `num_layers`, `bias`, `batch_first`, `bidirectional`), alone or as one submodule of a whole model'],
     [`ONNX operators (${onnxOperators().length})`, code(onnxOperators())],
-    [`Keras layers, in TF.js Layers \`model.json\` (${(await kerasLayers()).length})`, code(await kerasLayers())],
+    [`Keras layers, in TF.js Layers \`model.json\`, Keras 3 \`.keras\` and Keras 2 \`.h5\` (${(await kerasLayers()).length})`, code(await kerasLayers())],
   ];
   return [START, '| From | Supported |', '| --- | --- |', ...rows.map(([from, what]) => `| ${from} | ${what} |`), END].join('\n');
 }

@@ -78,7 +78,7 @@ interface Case {
 const expectedTfjs = loadJson('models/tfjs_rnn_dense/expected.json');
 
 function checkTfjs(model: unknown): string | null {
-  const out = (model as { runSync: (f: unknown) => { output: { data: Float32Array } } }).runSync({ input: tensorOf(expectedTfjs.input) }).output.data;
+  const out = (model as { runSync: (f: unknown) => { dense_Dense1: { data: Float32Array } } }).runSync({ simple_rnn_SimpleRNN1_input: tensorOf(expectedTfjs.input) }).dense_Dense1.data;
   const want = tensorOf(expectedTfjs.output).data;
   const bad = Array.from(want).findIndex((w, i) => !isClose(out[i], w));
   return bad < 0 ? null : `output[${bad}] is ${out[bad]}, expected ${want[bad]}`;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { mulberry32 } from './support/fixtures';
-import { measureLoads, type Failure } from './formats/helpers/measure-load';
+import { measureLoads, RSS_BOUNDS_APPLY, type Failure } from './formats/helpers/measure-load';
 import { FLOAT, INT64, modelBytes, node, tensor, valueInfo } from './formats/helpers/onnx-builder';
 
 const SEED = Number(process.env.VANILLA_RNN_FUZZ_SEED ?? 20261123);
@@ -167,5 +167,5 @@ it(`ONNX graphs whose values grow (${GRAPHS}, seed ${SEED}) load and run, or are
   expect(problems, problems.join('\n')).toEqual([]);
   expect(refusedAtLoad, 'the generator should grow past the budget in some graphs').toBeGreaterThan(0);
   expect(GRAPHS - refusedAtLoad - refusedAtRun, 'and stay within it in others').toBeGreaterThan(0);
-  expect(maxRssMiB).toBeLessThanOrEqual(MAX_RSS_MIB);
+  if (RSS_BOUNDS_APPLY) expect(maxRssMiB).toBeLessThanOrEqual(MAX_RSS_MIB);
 }, 600_000);

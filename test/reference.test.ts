@@ -181,11 +181,21 @@ function checkOnnxFixture(file: string): void {
     batchFirst,
   };
   const initialH = tensorOf(fx.inputs.initial_h)?.data;
+  const lengths = tensorOf(fx.inputs.sequence_lens)?.data;
   const got = referenceForward(cfg, [weights], X.data, T, B, {
     // layout 1 keeps initial_h and Y_h as [B, nd, H]; the reference uses [nd, B, H]
     h0: initialH && batchFirst ? swapAxes(initialH, 1, B, nd, H) : initialH,
-    lengths: tensorOf(fx.inputs.sequence_lens)?.data,
+    // A sequence of length 0 (onnxruntime: zeros in Y and Y_h) runs one step here, zeroed below.
+    lengths: lengths && lengths.map((length) => Math.max(length, 1)),
   });
+  const empty = range(B).filter((b) => lengths?.[b] === 0);
+  for (const b of empty) {
+    for (let t = 0; t < T; t++) {
+      const row = batchFirst ? b * T + t : t * B + b;
+      got.output.fill(0, row * nd * H, (row + 1) * nd * H);
+    }
+    for (let d = 0; d < nd; d++) got.hn.fill(0, (d * B + b) * H, (d * B + b + 1) * H);
+  }
   // Reference output is [T, B, nd*H] (layout 0 wants Y [T, nd, B, H]) or [B, T, nd*H] (= layout 1's Y).
   const Y = batchFirst ? got.output : swapAxes(got.output, T, B, nd, H);
   const Yh = batchFirst ? swapAxes(got.hn, 1, nd, B, H) : got.hn;

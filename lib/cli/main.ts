@@ -60,7 +60,7 @@ function buildProgram(): Command {
     .description('run the built-in example models and print inputs, outputs and timings')
     .action(async () => (await import('./demo')).runDemo());
   withStateDictOptions(program.command('run')
-    .description('run a model file (.onnx, .safetensors, .pt, TF.js model.json) on .npy inputs; writes <output>.npy')
+    .description('run a model file (.onnx, .safetensors, .pt, TF.js model.json, Keras .keras or .h5) on .npy inputs; writes <output>.npy')
     .argument('<model>', 'the model file (or a TF.js model directory)')
     .requiredOption('--input <spec...>', 'x.npy for the main input, or name=file.npy')
     .option('--out-dir <dir>', 'where to write the outputs', '.')

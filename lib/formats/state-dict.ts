@@ -2,7 +2,7 @@
 // sizes from weight_ih_l0, direction from the _reverse names, bias from bias_ih_l0.
 import { MalformedFileError, UnsupportedError } from '../errors';
 import { fromGluonNames } from '../rnn/gluon-names';
-import { describeKeys, selectRnn, type RnnSelection } from '../rnn/module-prefix';
+import { describeKeys, keyMismatch, selectRnn, type RnnSelection } from '../rnn/module-prefix';
 import { parameterSlots } from '../rnn/parameters';
 import { formatShape, type Tensor } from '../tensor';
 
@@ -34,14 +34,8 @@ function checkRecurrentShape(weights: Record<string, Tensor>, prefix: string, la
  */
 function checkComplete(layout: Omit<StateDictLayout, 'weights' | 'selection'>, weights: Record<string, Tensor>, prefix: string, label: string): void {
   const slots = parameterSlots({ ...layout, numDirections: layout.bidirectional ? 2 : 1 });
-  const expected = new Set(slots.map((s) => s.name));
-  const missing = slots.filter((s) => !(s.name in weights)).map((s) => s.name);
-  const unexpected = Object.keys(weights).filter((name) => !expected.has(name));
-  if (missing.length > 0 || unexpected.length > 0) {
-    const named = (names: string[]) => describeKeys(names.map((name) => prefix + name));
-    const parts = [missing.length > 0 ? `missing ${named(missing)}` : '', unexpected.length > 0 ? `unexpected ${named(unexpected)}` : ''];
-    throw new MalformedFileError(`${label}: not a complete nn.RNN state_dict: ${parts.filter(Boolean).join('; ')}`);
-  }
+  const mismatch = keyMismatch(slots.map((s) => s.name), Object.keys(weights), prefix);
+  if (mismatch) throw new MalformedFileError(`${label}: not a complete nn.RNN state_dict: ${mismatch}`);
   for (const slot of slots) {
     const shape = weights[slot.name].shape;
     if (formatShape(shape) !== formatShape(slot.shape)) {

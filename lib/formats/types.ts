@@ -1,7 +1,8 @@
 // What loadModel returns, whatever the file format.
 import type { OrtTensorLike, Tensor, TensorLike } from '../tensor';
 
-export type ModelFormat = 'onnx' | 'safetensors' | 'pytorch' | 'tfjs';
+/** keras: Keras 3's .keras zip; keras-h5: Keras 2's HDF5 model file. */
+export type ModelFormat = 'onnx' | 'safetensors' | 'pytorch' | 'tfjs' | 'keras' | 'keras-h5';
 
 /** A dimension: a number when the file fixes it, a symbolic name ("batch", "seq") when it does not. */
 export type Dim = number | string;

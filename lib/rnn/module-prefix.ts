@@ -64,6 +64,23 @@ export function describeKeys(keys: readonly string[]): string {
   return shown.join(', ') + (rest > 0 ? `, and keys of ${rest} more modules` : '');
 }
 
+/**
+ * PyTorch's load_state_dict check: the names an nn.RNN expects against those given (both without the
+ * module prefix, which the message puts back); null when they match.
+ */
+export function keyMismatch(expected: readonly string[], given: readonly string[], prefix: string): string | null {
+  const expectedSet = new Set(expected);
+  const givenSet = new Set(given);
+  const missing = expected.filter((name) => !givenSet.has(name));
+  const unexpected = given.filter((name) => !expectedSet.has(name));
+  if (missing.length === 0 && unexpected.length === 0) return null;
+  const parts = [];
+  // Missing keys are an nn.RNN's own, a few per layer: listed whole. Unexpected ones may be a whole model's.
+  if (missing.length > 0) parts.push(`missing key(s): ${missing.map((name) => prefix + name).join(', ')}`);
+  if (unexpected.length > 0) parts.push(`unexpected key(s): ${describeKeys(unexpected.map((name) => prefix + name))}`);
+  return parts.join('; ');
+}
+
 function quoted(prefixes: readonly string[]): string {
   const shown = prefixes.slice(0, MAX_GROUPS).map((p) => `'${p}'`).join(', ');
   return prefixes.length > MAX_GROUPS ? `${shown}, and ${prefixes.length - MAX_GROUPS} more` : shown;

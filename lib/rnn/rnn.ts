@@ -1,5 +1,5 @@
 // The RNN module: PyTorch nn.RNN's constructor options, state_dict and forward, over the native kernel.
-import { ShapeError } from '../errors';
+import { DisposedError, ShapeError } from '../errors';
 import type { KernelOutputs, SequenceCall } from '../native/binding';
 import { RnnKernel } from '../native/rnn-kernel';
 import { checkOptionsObject } from '../options';
@@ -8,11 +8,10 @@ import { copyOfShape, describe, formatShape, sizeOf, toTensor, toTensorOfShape, 
 import { checkLengths, checkSequenceSize, checkSignal, outputBuffer, sharedOutputs } from './call-checks';
 import { resolveConfig, type RNNConfig, type RNNOptions } from './config';
 import { fromGluonNames } from './gluon-names';
-import { checkPrefix, describeKeys, partialModelNote, selectRnn } from './module-prefix';
+import { checkPrefix, keyMismatch, partialModelNote, selectRnn } from './module-prefix';
 import { initialParameters } from './init';
 import { parameterSlots, type ParameterSlot } from './parameters';
 import { RNNStream, type StreamOptions } from './stream';
-import { DisposedError } from '../errors';
 import { warn } from '../warnings';
 
 export interface ForwardOptions {
@@ -225,15 +224,8 @@ export class RNN {
   }
 
   private checkNames(dict: Record<string, unknown>, prefix: string): void {
-    const expected = new Set(this.parameterNames);
-    const unexpected = Object.keys(dict).filter((name) => !expected.has(name));
-    const missing = this.parameterNames.filter((name) => !(name in dict));
-    if (unexpected.length > 0 || missing.length > 0) {
-      const parts = [];
-      if (missing.length > 0) parts.push(`missing key(s): ${missing.map((name) => prefix + name).join(', ')}`);
-      if (unexpected.length > 0) parts.push(`unexpected key(s): ${describeKeys(unexpected.map((name) => prefix + name))}`);
-      throw new RangeError(`loadStateDict: ${parts.join('; ')}`);
-    }
+    const mismatch = keyMismatch(this.parameterNames, Object.keys(dict), prefix);
+    if (mismatch) throw new RangeError(`loadStateDict: ${mismatch}`);
   }
 
   private replaceParameters(parameters: Map<string, Float32Array>): void {

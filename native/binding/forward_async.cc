@@ -14,6 +14,8 @@ namespace {
 // (hundreds of microseconds on a VM).
 constexpr double kMinAsyncWorkForHelpers = 2.0e7;
 
+constexpr const char* kOutOfMemory = "forwardAsync: out of memory for the workspace of this call";
+
 // Copies into scratch memory kept from earlier calls (assign reuses its capacity).
 template <typename T>
 const T* CopyInto(std::vector<T>& to, const T* from, std::size_t count) {
@@ -61,17 +63,50 @@ class ForwardWorker : public Napi::AsyncWorker {
       std::unique_ptr<vrnn::Workspace> workspace = scratch_->workspaces.Take();
       model_->Forward(call_, *workspace);
       scratch_->workspaces.Give(std::move(workspace));
-    } catch (const std::exception&) {
-      SetError("forwardAsync: out of memory for the workspace of this call");
+    } catch (...) {
+      error_ = kOutOfMemory;
     }
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    Callback().Call({env.Null(), output_.Value(), hn_.Value(), Napi::Boolean::New(env, !started_)});
+  // Runs on the JS thread, also while the environment is being torn down (its worker terminated or
+  // exiting, or the process exiting, with this call in flight): Node finishes the work it queued
+  // before freeing the environment, so the buffers the kernel wrote are still alive here, but JS can
+  // no longer be called and nobody is left to tell. Nothing here may throw into Node: node-addon-api's
+  // completion would turn that failed call into a C++ exception that aborts the process.
+  void OnWorkComplete(Napi::Env env, napi_status status) override {
+    if (status != napi_cancelled) Settle(env);
+    Destroy();
   }
 
  private:
+  // callback(error | null, output, hn, cancelled); a call that fails because the environment is
+  // closing is dropped, and an exception the callback throws stays pending for Node to report.
+  void Settle(napi_env env) noexcept {
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+    napi_value args[4];
+    napi_value callback;
+    napi_value receiver;
+    if (SettleArgs(env, args) && napi_get_reference_value(env, Callback(), &callback) == napi_ok &&
+        napi_get_reference_value(env, Receiver(), &receiver) == napi_ok) {
+      napi_call_function(env, receiver, callback, 4, args, nullptr);
+    }
+    napi_close_handle_scope(env, scope);
+  }
+
+  bool SettleArgs(napi_env env, napi_value* args) noexcept {
+    if (error_ != nullptr) {
+      napi_value message;
+      return napi_create_string_utf8(env, error_, NAPI_AUTO_LENGTH, &message) == napi_ok &&
+             napi_create_range_error(env, nullptr, message, &args[0]) == napi_ok &&
+             napi_get_undefined(env, &args[1]) == napi_ok && napi_get_undefined(env, &args[2]) == napi_ok &&
+             napi_get_boolean(env, false, &args[3]) == napi_ok;
+    }
+    return napi_get_null(env, &args[0]) == napi_ok && napi_get_reference_value(env, output_, &args[1]) == napi_ok &&
+           napi_get_reference_value(env, hn_, &args[2]) == napi_ok &&
+           napi_get_boolean(env, !started_, &args[3]) == napi_ok;
+  }
+
   void CreateOutputs(const SequenceArgs& args) {
     Napi::Env env = Env();
     Napi::ArrayBuffer output = Napi::ArrayBuffer::New(env, args.output_size * sizeof(float));
@@ -96,6 +131,7 @@ class ForwardWorker : public Napi::AsyncWorker {
   std::shared_ptr<std::atomic<bool>> cancelled_;
   Napi::Reference<Napi::Value> output_;
   Napi::Reference<Napi::Value> hn_;
+  const char* error_ = nullptr;  // set by Execute on its thread, read by OnWorkComplete after it
   bool started_ = false;
   bool dequeued_ = false;
 };

@@ -89,8 +89,10 @@ NativeRnn::NativeRnn(const Napi::CallbackInfo& info) : ObjectWrap<NativeRnn>(inf
   Napi::MemoryManagement::AdjustExternalMemory(info.Env(), reported_bytes_);
 }
 
+// Also runs as the environment is torn down: never throws (the wrapper's call would on failure).
 NativeRnn::~NativeRnn() {
-  Napi::MemoryManagement::AdjustExternalMemory(Env(), -reported_bytes_);
+  int64_t total;
+  napi_adjust_external_memory(Env(), -reported_bytes_, &total);
 }
 
 Napi::Value NativeRnn::SetWeights(const Napi::CallbackInfo& info) {

@@ -2,6 +2,14 @@
 
 #include <cblas.h>
 
+#if defined(_WIN32)
+#define NOMINMAX
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#else
+#include <dlfcn.h>
+#endif
+
 #include <cstdlib>
 #include <mutex>
 #include <string>
@@ -15,11 +23,31 @@ namespace {
 
 constexpr int64_t kMaxThreads = 1024;
 
+// Node unloads an addon when the last worker_thread that loaded it ends (unless the main thread
+// loaded it too). The process-wide state made on first use, the kernel's helper threads and
+// OpenBLAS's, outlives every environment, and its code must stay mapped while it does: this
+// library is pinned for the life of the process (its handle is never closed).
+void PinThisLibrary() {
+#if defined(_WIN32)
+  HMODULE self;
+  GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                     reinterpret_cast<LPCWSTR>(&PinThisLibrary), &self);
+#else
+  Dl_info self;
+  if (dladdr(reinterpret_cast<void*>(&PinThisLibrary), &self) != 0 && self.dli_fname != nullptr) {
+    dlopen(self.dli_fname, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
+  }
+#endif
+}
+
 }  // namespace
 
 void InitProcessOnce() {
   static std::once_flag once;
-  std::call_once(once, [] { openblas_set_num_threads(1); });
+  std::call_once(once, [] {
+    PinThisLibrary();
+    openblas_set_num_threads(1);
+  });
 }
 
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {

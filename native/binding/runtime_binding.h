@@ -5,8 +5,9 @@
 
 namespace vrnn_binding {
 
-// Once per process: OpenBLAS at one thread, because the addon splits GEMMs over its own threads
-// (OpenBLAS's spinning workers would otherwise steal the cores from the recurrence).
+// Once per process: the addon pinned in memory (its threads outlive the environments that load it),
+// and OpenBLAS at one thread, because the addon splits GEMMs over its own threads (OpenBLAS's
+// spinning workers would otherwise steal the cores from the recurrence).
 void InitProcessOnce();
 
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info);

@@ -34,7 +34,7 @@ describe('batchAxes of the fixture models', () => {
   });
 
   it('tfjs_rnn_dense: Keras puts the batch first', async () => {
-    expect((await loadModel(path.join(MODELS, 'tfjs_rnn_dense'))).batchAxes).toEqual({ inputs: { input: 0 }, outputs: { output: 0 } });
+    expect((await loadModel(path.join(MODELS, 'tfjs_rnn_dense'))).batchAxes).toEqual({ inputs: { simple_rnn_SimpleRNN1_input: 0 }, outputs: { dense_Dense1: 0 } });
   });
 });
 
@@ -104,7 +104,7 @@ describe('batchAxes of hand-built ONNX graphs', () => {
     ['a Slice along the batch', { after: [node('Slice', ['Y', 'start', 'end', 'axis'], ['S'])], y: 'S', initializers: [tensor('start', [1], [0], 7), tensor('end', [1], [1], 7), tensor('axis', [1], [2], 7)] }],
     ['an initial_h initializer (its batch is fixed)', { rnnInputs: ['X', 'W', 'R', '', '', 'H0'], initializers: [tensor('H0', [1, 4, 3], Array(12).fill(0))] }],
     ['an input no node places (any axis would do)', { inputs: [valueInfo('X', ['seq', 'n', 2]), valueInfo('Z', [2, 2])], outputs: [valueInfo('Y', null), valueInfo('Y_h', null), valueInfo('Z', null)] }],
-    ['an operator without a batch rule (Expand)', { after: [node('Expand', ['Y', 'shape'], ['S'])], y: 'S', initializers: [tensor('shape', [1], [1], 7)] }],
+    ['an Expand to a fixed size along the batch', { after: [node('Expand', ['Y', 'shape'], ['S'])], y: 'S', initializers: [tensor('shape', [4], [1, 1, 4, 1], 7)] }],
   ])('is null with %s', async (_, spec) => {
     expect((await loadModel(rnnGraph(spec))).batchAxes).toBeNull();
   });

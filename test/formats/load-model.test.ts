@@ -36,7 +36,7 @@ describe('loadModel: format detection', () => {
 
   it('refuses .npy arrays, empty and unknown bytes clearly', async () => {
     await expect(loadModel(fixtureBytes('torch_1layer_tanh.input.npy'))).rejects.toThrow(/<bytes>: this is a NumPy .npy array, not a model; pass it as an input/);
-    await expect(loadModel(new Uint8Array(0))).rejects.toThrow(/cannot tell the model format: expected an ONNX model, a PyTorch state_dict \(safetensors or torch.save's .pt\) or a TF.js model.json/);
+    await expect(loadModel(new Uint8Array(0))).rejects.toThrow(/cannot tell the model format: expected an ONNX model, a PyTorch state_dict \(safetensors or torch.save's .pt\), a TF.js model.json \(or a directory holding one\) or a Keras .keras or .h5 file/);
     const unknown = path.join(scratch, 'mystery.dat');
     writeFileSync(unknown, 'hello world');
     await expect(loadModel(unknown)).rejects.toThrow(/mystery.dat: cannot tell the model format/);
@@ -71,7 +71,7 @@ describe('loadModel: arguments and options', () => {
     const onnx = path.join(models, 'torch_1layer_tanh.onnx');
     await expect(loadModel(onnx, { layers: 2 } as never)).rejects.toThrow(/loadModel options: unknown option 'layers'; expected format, nonlinearity, batchFirst, prefix/);
     await expect(loadModel(onnx, { batchFirst: true })).rejects.toThrow(/the batchFirst option applies to PyTorch state_dicts \(safetensors, .pt\) only; onnx models define their own/);
-    await expect(loadModel(onnx, { format: 'pt' as never })).rejects.toThrow(/format: expected one of 'onnx', 'safetensors', 'pytorch', 'tfjs', got 'pt'/);
+    await expect(loadModel(onnx, { format: 'pt' as never })).rejects.toThrow(/format: expected one of 'onnx', 'safetensors', 'pytorch', 'tfjs', 'keras', 'keras-h5', got 'pt'/);
     await expect(loadModel(onnx, { batchFirst: 'yes' as never })).rejects.toThrow(/batchFirst: expected a boolean, got string/);
     await expect(loadModel(onnx, 'fast' as never)).rejects.toThrow(/loadModel options: expected an options object, got string/);
   });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOAD_FLOOR, LOAD_PER_FILE_BYTE, MAX_RANK } from '../../lib/formats/onnx/budget';
 import { loadModel } from '../../lib/model';
-import { measureLoad } from './helpers/measure-load';
+import { measureLoad, RSS_BOUNDS_APPLY } from './helpers/measure-load';
 import { chainedConstantOfShape, manyConstantOfShape, repeatedConcat } from './helpers/onnx-bombs';
 import { FLOAT, INT64, modelBytes, node, tensor, valueInfo } from './helpers/onnx-builder';
 
@@ -36,7 +36,7 @@ describe('ONNX load budget: small files whose folding would take gigabytes, each
       expect(measured.loaded).toBe(false);
       expect(measured.type).toBe('RangeError');
       expect(measured.message).toMatch(message);
-      expect(measured.maxRssMiB).toBeLessThanOrEqual(MAX_RSS_MIB);
+      if (RSS_BOUNDS_APPLY) expect(measured.maxRssMiB).toBeLessThanOrEqual(MAX_RSS_MIB);
     }, 180_000);
   }
 });

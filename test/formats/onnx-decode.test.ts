@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeModelProto } from '../../lib/formats/onnx/proto';
 import { MAX_NESTING } from '../../lib/formats/onnx/wire-scan';
 import { loadModel } from '../../lib/model';
-import { measureLoad, type LoadMeasure } from './helpers/measure-load';
+import { measureLoad, RSS_BOUNDS_APPLY, type LoadMeasure } from './helpers/measure-load';
 import { modelBytes, node, tensor, valueInfo } from './helpers/onnx-builder';
 import { concat, delimited, identityOf, modelAround, nestedSubgraphs, packedInt64, packedOnesInt64, varintField } from './helpers/onnx-wire';
 
@@ -35,7 +35,7 @@ describe('ONNX decoding: memory proportional to the file, measured in a child pr
     const bytes = modelAround(identityOf(packedOnesInt64(count)));
     const measured = await measure('int64.onnx', bytes);
     expect(measured).toMatchObject({ loaded: true });
-    expect(measured.maxRssMiB).toBeLessThanOrEqual(baseline.maxRssMiB + (RSS_PER_FILE_BYTE * bytes.length) / MIB);
+    if (RSS_BOUNDS_APPLY) expect(measured.maxRssMiB).toBeLessThanOrEqual(baseline.maxRssMiB + (RSS_PER_FILE_BYTE * bytes.length) / MIB);
   }, 180_000);
 
   it(`20 MB of packed 1-byte attribute ints loads within ${RSS_PER_FILE_BYTE} bytes of RSS per byte of file`, async () => {
@@ -47,7 +47,7 @@ describe('ONNX decoding: memory proportional to the file, measured in a child pr
     const measured = await measure('ints.onnx', bytes);
     expect(measured).toMatchObject({ loaded: false, type: 'Error' });
     expect(measured.message).toMatch(/ints.onnx: node 0 \(Transpose\): input 'x' is not a graph input/);
-    expect(measured.maxRssMiB).toBeLessThanOrEqual(baseline.maxRssMiB + (RSS_PER_FILE_BYTE * bytes.length) / MIB);
+    if (RSS_BOUNDS_APPLY) expect(measured.maxRssMiB).toBeLessThanOrEqual(baseline.maxRssMiB + (RSS_PER_FILE_BYTE * bytes.length) / MIB);
   }, 180_000);
 
   it('20 MB of empty nodes (a 100-byte object each from 2 bytes) is refused before it is decoded', async () => {
@@ -56,11 +56,11 @@ describe('ONNX decoding: memory proportional to the file, measured in a child pr
     const measured = await measure('nodes.onnx', bytes);
     expect(measured).toMatchObject({ loaded: false, type: 'RangeError' });
     expect(measured.message).toMatch(/nodes.onnx: more than 1250000 messages and byte strings \(1 per 16 bytes of the file, at least 65536\); decoded, this file would take far more memory than its size/);
-    expect(measured.maxRssMiB).toBeLessThanOrEqual(baseline.maxRssMiB + (RSS_PER_FILE_BYTE * bytes.length) / MIB);
+    if (RSS_BOUNDS_APPLY) expect(measured.maxRssMiB).toBeLessThanOrEqual(baseline.maxRssMiB + (RSS_PER_FILE_BYTE * bytes.length) / MIB);
   }, 180_000);
 });
 
-describe('ONNX decoding: TensorProto numeric fields', () => {
+describe('ONNX decoding: TensorProto numeric fields', { timeout: 60_000 }, () => {
   const initializer = (bytes: Uint8Array) => decodeModelProto(modelAround(identityOf(bytes)), 'test').graph!.initializer[0];
   const extremes = [0, 1, -1, 127, 128, 2 ** 31 - 1, -(2 ** 31), 2 ** 32, 2 ** 53 - 1, -(2 ** 53 - 1), Number.MIN_SAFE_INTEGER];
 
@@ -117,7 +117,7 @@ describe('ONNX decoding: TensorProto numeric fields', () => {
   });
 });
 
-describe(`ONNX decoding: nesting beyond ${MAX_NESTING} messages`, () => {
+describe(`ONNX decoding: nesting beyond ${MAX_NESTING} messages`, { timeout: 60_000 }, () => {
   it('subgraphs nested thousands deep: an error naming the file and the limit', async () => {
     const file = path.join(scratch, 'deep.onnx');
     writeFileSync(file, modelAround(nestedSubgraphs(5000)));

@@ -23,6 +23,7 @@ const OPERATORS: Record<string, Record<string, number>> = {
   onnx_bidir_layout1_tanh_sigmoid: { RNN: 1 },
   onnx_clip_scaledtanh_nobias: { RNN: 1 },
   onnx_reverse_leakyrelu_lengths: { RNN: 1 },
+  onnx_bidir_zero_lengths: { RNN: 1 },
 };
 
 describe('ONNX: torch.onnx.export graphs of nn.RNN', () => {
@@ -81,7 +82,7 @@ describe('ONNX: torch.onnx.export graphs of nn.RNN', () => {
 });
 
 describe('ONNX: single RNN nodes with non-default attributes (onnxruntime outputs)', () => {
-  for (const name of ['onnx_defaults', 'onnx_bidir_layout1_tanh_sigmoid', 'onnx_clip_scaledtanh_nobias', 'onnx_reverse_leakyrelu_lengths']) {
+  for (const name of ['onnx_defaults', 'onnx_bidir_layout1_tanh_sigmoid', 'onnx_clip_scaledtanh_nobias', 'onnx_reverse_leakyrelu_lengths', 'onnx_bidir_zero_lengths']) {
     it(`${name}: Y and Y_h match`, async () => {
       const json = loadJson(`models/${name}.json`);
       const model = await loadModel(modelPath(name));
@@ -117,8 +118,8 @@ describe('ONNX: single RNN nodes with non-default attributes (onnxruntime output
       expectClose(model.runSync({ ...feedsOf(json), sequence_lens: lens as never }).Y_h.data, want, 'Y_h');
     }
     expect(() => model.runSync({ ...feedsOf(json), sequence_lens: [6, 4.5, 4, 3] })).toThrow(/input 'sequence_lens': INT32 input needs integers, element 1 is 4.5/);
-    expect(() => model.runSync({ ...feedsOf(json), sequence_lens: [6, 7, 4, 3] })).toThrow(/node 0 \(RNN\): lengths\[1\]: expected an integer in \[1, 6\]/);
-    await expect(model.run({ ...feedsOf(json), sequence_lens: [6, 0, 4, 3] })).rejects.toThrow(/lengths\[1\]: expected an integer in \[1, 6\]/);
+    expect(() => model.runSync({ ...feedsOf(json), sequence_lens: [6, 7, 4, 3] })).toThrow(/node 0 \(RNN\): sequence_lens\[1\]: expected an integer in \[0, 6\] \(the sequence length\), got 7/);
+    await expect(model.run({ ...feedsOf(json), sequence_lens: [6, -1, 4, 3] })).rejects.toThrow(/sequence_lens\[1\]: expected an integer in \[0, 6\]/);
   });
 
   it('feeds are checked against the graph\'s inputs and declared shapes', async () => {

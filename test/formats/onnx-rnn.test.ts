@@ -17,6 +17,8 @@ interface Case {
   bias: boolean;
   lengths?: number[];
   initialH: boolean;
+  /** W, R and B as graph inputs fed per call (the ONNX backend tests' layout) instead of initializers. */
+  weightsAsInputs?: boolean;
   /** What the activations must resolve to, written out by hand. */
   expected: RefActivation[];
 }
@@ -42,10 +44,12 @@ async function check(c: Case, seed: number): Promise<void> {
   const h0 = randomFloat32(rng, nd * B * H, 0.5); // [nd, B, H]
   const xShape = c.layout === 0 ? [T, B, D] : [B, T, D];
   const hShape = c.layout === 0 ? [nd, B, H] : [B, nd, H];
-  const initializers = [tensor('W', [nd, H, D], [...w]), tensor('R', [nd, H, H], [...r])];
-  if (c.bias) initializers.push(tensor('B', [nd, 2 * H], [...b]));
+  const weights = [tensor('W', [nd, H, D], [...w]), tensor('R', [nd, H, H], [...r])];
+  if (c.bias) weights.push(tensor('B', [nd, 2 * H], [...b]));
+  const initializers = c.weightsAsInputs ? [] : weights;
   if (c.lengths) initializers.push(tensor('lens', [B], c.lengths, INT32));
   const inputs = [valueInfo('X', xShape)];
+  if (c.weightsAsInputs) inputs.push(valueInfo('W', [nd, H, D]), valueInfo('R', [nd, H, H]), ...(c.bias ? [valueInfo('B', [nd, 2 * H])] : []));
   if (c.initialH) inputs.push(valueInfo('H0', hShape));
   const rnnInputs = ['X', 'W', 'R', c.bias ? 'B' : '', c.lengths ? 'lens' : '', c.initialH ? 'H0' : ''];
   while (rnnInputs[rnnInputs.length - 1] === '') rnnInputs.pop();
@@ -56,13 +60,14 @@ async function check(c: Case, seed: number): Promise<void> {
   const xFed = c.layout === 0 ? x : swapAxes(x, 1, T, B, D); // x is time-major; layout 1 feeds [B, T, D]
   const feeds: Record<string, { data: Float32Array; shape: number[] }> = { X: { data: xFed, shape: xShape } };
   if (c.initialH) feeds.H0 = { data: c.layout === 0 ? h0 : swapAxes(h0, 1, nd, B, H), shape: hShape };
-  const weights = [Array.from({ length: nd }, (_, d) => ({
+  if (c.weightsAsInputs) Object.assign(feeds, { W: { data: w, shape: [nd, H, D] }, R: { data: r, shape: [nd, H, H] }, ...(c.bias && { B: { data: b, shape: [nd, 2 * H] } }) });
+  const directions = [Array.from({ length: nd }, (_, d) => ({
     wIh: w.subarray(d * H * D, (d + 1) * H * D), wHh: r.subarray(d * H * H, (d + 1) * H * H),
     bIh: c.bias ? b.subarray(d * 2 * H, d * 2 * H + H) : undefined, bHh: c.bias ? b.subarray(d * 2 * H + H, (d + 1) * 2 * H) : undefined,
   }))];
-  const want = referenceForward(
+  const want = referenceWithEmpty(
     { inputSize: D, hiddenSize: H, numLayers: 1, direction: c.direction, activations: c.expected, clip: c.clip, batchFirst: false },
-    weights, x, T, B, { h0: c.initialH ? h0 : undefined, lengths: c.lengths },
+    directions, x, nd, { h0: c.initialH ? h0 : undefined, lengths: c.lengths },
   );
   // The reference gives [T, B, nd*H] and [nd, B, H]; ONNX wants [T, nd, B, H] / [B, T, nd, H] and [nd, B, H] / [B, nd, H].
   const wantY = c.layout === 0 ? swapAxes(want.output, T, B, nd, H) : swapAxes(want.output, 1, T, B, nd * H);
@@ -73,8 +78,36 @@ async function check(c: Case, seed: number): Promise<void> {
     expectClose(got.Y.data, wantY, 'Y');
     expectClose(got.Y_h.data, wantYh, 'Y_h');
   }
+  // Weights fed per call have no batch axis: such a model only runs whole.
+  if (c.weightsAsInputs) expect(model.batchAxes).toBeNull();
   const described = (model.config.rnnNodes as Array<{ activations: RefActivation[] }>)[0].activations;
   expect(described.map((a) => a.name)).toEqual(c.expected.map((a) => a.name));
+}
+
+/**
+ * The reference forward pass of the sequences whose length is not 0, with zeros for the others in
+ * output and hn (as onnxruntime gives for a sequence_lens of 0).
+ */
+function referenceWithEmpty(config: Parameters<typeof referenceForward>[0], directions: Parameters<typeof referenceForward>[1], x: Float32Array, nd: number,
+  { h0, lengths }: { h0?: Float32Array; lengths?: number[] }): { output: Float32Array; hn: Float32Array } {
+  const kept = Array.from({ length: B }, (_, i) => i).filter((i) => !lengths || lengths[i] > 0);
+  const pick = (data: Float32Array, rows: number, width: number) => { // [rows, B, width] -> [rows, kept, width]
+    const out = new Float32Array(rows * kept.length * width);
+    for (let t = 0; t < rows; t++) kept.forEach((bi, k) => out.set(data.subarray((t * B + bi) * width, (t * B + bi + 1) * width), (t * kept.length + k) * width));
+    return out;
+  };
+  const output = new Float32Array(T * B * nd * H);
+  const hn = new Float32Array(nd * B * H);
+  if (kept.length === 0) return { output, hn };
+  const part = referenceForward(config, directions, pick(x, T, D), T, kept.length, {
+    h0: h0 && pick(h0, nd, H), lengths: lengths && kept.map((i) => lengths[i]),
+  });
+  const spread = (from: Float32Array, into: Float32Array, rows: number, width: number) => {
+    for (let t = 0; t < rows; t++) kept.forEach((bi, k) => into.set(from.subarray((t * kept.length + k) * width, (t * kept.length + k + 1) * width), (t * B + bi) * width));
+  };
+  spread(part.output, output, T, nd * H);
+  spread(part.hn, hn, nd, H);
+  return { output, hn };
 }
 
 describe('ONNX RNN attributes against the reference forward pass', () => {
@@ -123,5 +156,22 @@ describe('ONNX RNN attributes against the reference forward pass', () => {
       direction: 'reverse', activations: ['Sigmoid'], clip: 0.3, layout: 1, bias: false, lengths: [1, 4, 5], initialH: true,
       expected: [{ name: 'Sigmoid' }],
     }, 7);
+  });
+
+  it('weights fed as graph inputs, the layout of ONNX\'s backend tests (bidirectional, B, lengths, initial_h)', async () => {
+    await check({
+      direction: 'bidirectional', activations: ['Tanh', 'Relu'], layout: 0, bias: true, lengths: [5, 2, 4], initialH: true, weightsAsInputs: true,
+      expected: [{ name: 'Tanh' }, { name: 'Relu' }],
+    }, 8);
+    await check({ direction: 'forward', layout: 1, bias: false, initialH: false, weightsAsInputs: true, expected: [{ name: 'Tanh' }] }, 9);
+  });
+
+  it('sequence_lens of 0: that sequence\'s Y and Y_h are zeros, the others as if it were not there (both layouts)', async () => {
+    await check({
+      direction: 'bidirectional', activations: ['Tanh', 'Sigmoid'], layout: 1, bias: true, lengths: [3, 0, 5], initialH: true,
+      expected: [{ name: 'Tanh' }, { name: 'Sigmoid' }],
+    }, 10);
+    await check({ direction: 'reverse', layout: 0, bias: true, lengths: [0, 0, 2], initialH: true, expected: [{ name: 'Tanh' }] }, 11);
+    await check({ direction: 'forward', layout: 0, bias: false, lengths: [0, 0, 0], initialH: true, weightsAsInputs: true, expected: [{ name: 'Tanh' }] }, 12);
   });
 });

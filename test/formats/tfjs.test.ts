@@ -33,33 +33,33 @@ describe('TF.js: the tfjs_rnn_dense fixture', () => {
     for (const source of [FIXTURE, path.join(FIXTURE, 'model.json')]) {
       const model = await loadModel(source);
       expect(model.format).toBe('tfjs');
-      expect(model.inputNames).toEqual(['input']);
-      expect(model.outputNames).toEqual(['output']);
-      const out = await model.run({ input: tensorOf(expected().input) });
-      expect(out.output.shape).toEqual([4, 2]);
-      expectClose(out.output.data, tensorOf(expected().output).data, 'output');
-      expectClose(model.runSync({ input: tensorOf(expected().input) }).output.data, tensorOf(expected().output).data, 'output (sync)');
+      expect(model.inputNames).toEqual(['simple_rnn_SimpleRNN1_input']);
+      expect(model.outputNames).toEqual(['dense_Dense1']);
+      const out = await model.run({ simple_rnn_SimpleRNN1_input: tensorOf(expected().input) });
+      expect(out.dense_Dense1.shape).toEqual([4, 2]);
+      expectClose(out.dense_Dense1.data, tensorOf(expected().output).data, 'output');
+      expectClose(model.runSync({ simple_rnn_SimpleRNN1_input: tensorOf(expected().input) }).dense_Dense1.data, tensorOf(expected().output).data, 'output (sync)');
     }
   });
 
   it('describes the chain, its shapes and its 57 parameters', async () => {
     const model = await loadModel(FIXTURE);
     expect(model.numParameters).toBe(3 * 5 + 5 * 5 + 5 + 5 * 2 + 2);
-    expect(model.inputShapes).toEqual({ input: ['batch', 10, 3] });
-    expect(model.outputShapes).toEqual({ output: ['batch', 2] });
+    expect(model.inputShapes).toEqual({ simple_rnn_SimpleRNN1_input: ['batch', 10, 3] });
+    expect(model.outputShapes).toEqual({ dense_Dense1: ['batch', 2] });
     expect(model.config).toMatchObject({
-      className: 'Sequential', name: 'sequential_1',
+      className: 'Sequential', name: 'sequential_1', keras: 'tfjs', kerasVersion: 'tfjs-layers 4.22.0',
       layers: [
-        { kind: 'SimpleRNN', name: 'simple_rnn_SimpleRNN1', units: 5, activation: 'tanh', useBias: true, returnSequences: false, returnState: false, goBackwards: false },
-        { kind: 'Dense', name: 'dense_Dense1', units: 2, activation: 'linear', useBias: true },
+        { className: 'SimpleRNN', name: 'simple_rnn_SimpleRNN1', units: 5, activation: 'tanh', useBias: true, returnSequences: false, returnState: false, goBackwards: false },
+        { className: 'Dense', name: 'dense_Dense1', units: 2, activation: 'linear', useBias: true },
       ],
     });
   });
 
   it('checks the input against batch_input_shape', async () => {
     const model = await loadModel(FIXTURE);
-    expect(() => model.runSync({ input: { data: new Float32Array(4 * 9 * 3), shape: [4, 9, 3] } })).toThrow(/input 'input': expected shape \[batch, 10, 3\], got \[4, 9, 3\]/);
-    expect(() => model.runSync({ x: [] } as never)).toThrow(/feeds: unknown input 'x'; this model's inputs are input/);
+    expect(() => model.runSync({ simple_rnn_SimpleRNN1_input: { data: new Float32Array(4 * 9 * 3), shape: [4, 9, 3] } })).toThrow(/input 'simple_rnn_SimpleRNN1_input': expected shape \[batch, 10, 3\], got \[4, 9, 3\]/);
+    expect(() => model.runSync({ x: [] } as never)).toThrow(/feeds: unknown input 'x'; this model's inputs are simple_rnn_SimpleRNN1_input/);
   });
 });
 
@@ -84,20 +84,39 @@ describe('TF.js: other topologies and SimpleRNN configurations', () => {
     });
     const model = await loadModel(dir);
     expect(model.config).toMatchObject({ className: 'Functional', name: 'functional_1' });
-    expectClose(model.runSync({ input: tensorOf(expected().input) }).output.data, tensorOf(expected().output).data, 'output');
+    expect(model.inputNames).toEqual(['in']);
+    expectClose(model.runSync({ in: tensorOf(expected().input) }).dense_Dense1.data, tensorOf(expected().output).data, 'output');
   });
 
-  it('a last SimpleRNN with return_sequences, return_state and go_backwards gives output and state', async () => {
-    const dir = modelDir((json) => {
+  it('a SimpleRNN with return_sequences, return_state and go_backwards gives output and state (Functional; a Sequential is refused)', async () => {
+    const rnnOnly = (json: any) => {
       json.modelTopology.config.layers.pop();
       Object.assign(json.modelTopology.config.layers[0].config, { return_sequences: true, return_state: true, go_backwards: true, activation: 'relu' });
       json.weightsManifest[0].weights.splice(3, 2);
-    }, weightsBin().slice(0, (15 + 25 + 5) * 4));
+    };
+    const weights = weightsBin().slice(0, (15 + 25 + 5) * 4);
+    await expect(loadModel(modelDir(rnnOnly, weights))).rejects.toThrow(/layer "simple_rnn_SimpleRNN1" \(SimpleRNN\): gives 2 outputs \(return_state\?\); Keras takes only single-output layers in a Sequential model/);
+    const dir = modelDir((json) => {
+      rnnOnly(json);
+      const [rnn] = json.modelTopology.config.layers;
+      json.modelTopology = {
+        class_name: 'Functional',
+        config: {
+          name: 'functional_1',
+          layers: [
+            { class_name: 'InputLayer', name: 'x', config: { name: 'x', batch_input_shape: [null, 10, 3] }, inbound_nodes: [] },
+            { ...rnn, name: rnn.config.name, inbound_nodes: [[['x', 0, 0, {}]]] },
+          ],
+          input_layers: [['x', 0, 0]], output_layers: [[rnn.config.name, 0, 0], [rnn.config.name, 0, 1]],
+        },
+      };
+    }, weights);
     const model = await loadModel(dir);
-    expect(model.outputNames).toEqual(['output', 'state']);
-    expect(model.outputShapes).toEqual({ output: ['batch', 10, 5], state: ['batch', 5] });
+    expect(model.outputNames).toEqual(['simple_rnn_SimpleRNN1', 'simple_rnn_SimpleRNN1:1']);
+    expect(model.outputShapes).toEqual({ simple_rnn_SimpleRNN1: ['batch', 10, 5], 'simple_rnn_SimpleRNN1:1': ['batch', 5] });
     const input = tensorOf(expected().input);
-    const out = model.runSync({ input });
+    const { simple_rnn_SimpleRNN1: output, 'simple_rnn_SimpleRNN1:1': state } = model.runSync({ x: input });
+    const out = { output, state };
     const w = new Float32Array(weightsBin().buffer.slice(0, 180));
     const transpose = (m: Float32Array, rows: number, cols: number) => Float32Array.from({ length: rows * cols }, (_, i) => m[(i % rows) * cols + Math.floor(i / rows)]);
     const want = referenceForward(
@@ -130,11 +149,11 @@ describe('TF.js: hostile model.json and shards', () => {
       .rejects.toThrow(/weightsManifest\[0\]: its weights take 8589934756 bytes, more than the \d+ one buffer may hold/);
     await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[0].shape = [-3, 5]; }))).rejects.toThrow(/shape\[0\]: expected a non-negative integer dimension, got -3/);
     await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[0].shape = [5, 3]; })))
-      .rejects.toThrow(/layer "simple_rnn_SimpleRNN1" \(SimpleRNN\): its kernel \[5, 3\] takes 5 features, its input has 3/);
+      .rejects.toThrow(/layer "simple_rnn_SimpleRNN1" \(SimpleRNN\): weight kernel has shape \[5, 3\], the layer needs \[3, 5\]/);
     await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[3].shape = [2, 5]; })))
-      .rejects.toThrow(/layer "dense_Dense1" \(Dense\): its kernel \[2, 5\] takes 2 features, its input has 5/);
+      .rejects.toThrow(/layer "dense_Dense1" \(Dense\): weight kernel has shape \[2, 5\], the layer needs \[5, 2\]/);
     await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[4].name = 'dense_Dense1/bias_2'; })))
-      .rejects.toThrow(/layer "dense_Dense1" needs one weight named dense_Dense1\/...\/bias, the manifest has none/);
+      .rejects.toThrow(/layer "dense_Dense1" needs one weight bias \(named dense_Dense1\/...\/bias\), the manifest has none/);
     await expect(loadModel(modelDir((json) => { json.weightsManifest[0].weights[1].dtype = 'string'; })))
       .rejects.toThrow(/weight 'simple_rnn_SimpleRNN1\/recurrent_kernel': unsupported dtype "string"/);
   });
@@ -145,13 +164,13 @@ describe('TF.js: hostile model.json and shards', () => {
     await expect(loadModel(dir)).rejects.toThrow(/model.json: not a valid TF.js model.json \(/);
     await expect(loadModel(modelDir((json) => { json.format = 'graph-model'; }))).rejects.toThrow(/TF.js format "graph-model" is not supported; expected a Layers model/);
     await expect(loadModel(modelDir((json) => { json.modelTopology.config.layers[0].class_name = 'LSTM'; })))
-      .rejects.toThrow(/unsupported layer class LSTM \(layer 0 "simple_rnn_SimpleRNN1"\); supported: InputLayer, SimpleRNN, Dense/);
-    await expect(loadModel(modelDir((json) => { json.modelTopology.config.layers[0].config.stateful = true; }))).rejects.toThrow(/stateful SimpleRNN layers are not supported/);
-    await expect(loadModel(modelDir((json) => { json.modelTopology.config.layers[1].config.activation = 'gelu'; })))
-      .rejects.toThrow(/layer "dense_Dense1" \(Dense\): activation: expected one of 'linear', 'relu', 'sigmoid', 'tanh', 'softmax', got 'gelu'/);
+      .rejects.toThrow(/unsupported layer class LSTM \(layer "simple_rnn_SimpleRNN1"\); supported: InputLayer, Dense, /);
+    await expect(loadModel(modelDir((json) => { json.modelTopology.config.layers[0].config.stateful = true; }))).rejects.toThrow(/layer "simple_rnn_SimpleRNN1" \(SimpleRNN\): stateful RNNs are not supported/);
+    await expect(loadModel(modelDir((json) => { json.modelTopology.config.layers[1].config.activation = 'celu'; })))
+      .rejects.toThrow(/layer "dense_Dense1" \(Dense\): config.activation "celu" is not a supported activation/);
     await expect(loadModel(modelDir((json) => { json.modelTopology.config.layers[0].config.units = 6; })))
-      .rejects.toThrow(/layer "simple_rnn_SimpleRNN1" \(SimpleRNN\): SimpleRNN.setWeights kernel: expected shape \[3, 6\], got \[3, 5\]/);
-    await expect(loadModel(modelDir((json) => { json.modelTopology.class_name = 'Model'; }))).rejects.toThrow(/a linear chain has exactly one input layer/);
+      .rejects.toThrow(/layer "simple_rnn_SimpleRNN1" \(SimpleRNN\): weight kernel has shape \[3, 5\], the layer needs \[3, 6\]/);
+    await expect(loadModel(modelDir((json) => { json.modelTopology.class_name = 'Model'; }))).rejects.toThrow(/input_layers: expected a non-empty list of \[layer name, node index, tensor index\], got undefined/);
   });
 
   it('a model.json given as bytes has no directory for its shards', async () => {

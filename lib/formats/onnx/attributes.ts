@@ -1,4 +1,5 @@
 // Typed access to a node's attributes, with errors naming the node and the attribute.
+import { MalformedFileError } from '../../errors';
 import type { AttributeProto, NodeProto, TensorProto } from './proto';
 
 /** AttributeProto.AttributeType, as onnx.proto defines it (a test holds the two together). */
@@ -16,8 +17,8 @@ export class Attributes {
 
   constructor(node: NodeProto, private readonly label: string) {
     for (const attribute of node.attribute) {
-      if (this.byName.has(attribute.name)) throw new Error(`${label}: attribute '${attribute.name}' is given twice`);
-      if (attribute.refAttrName) throw new Error(`${label}: attribute '${attribute.name}' refers to a function attribute, which only functions may do`);
+      if (this.byName.has(attribute.name)) throw new MalformedFileError(`${label}: attribute '${attribute.name}' is given twice`, { base: 'Error' });
+      if (attribute.refAttrName) throw new MalformedFileError(`${label}: attribute '${attribute.name}' refers to a function attribute, which only functions may do`, { base: 'Error' });
       this.byName.set(attribute.name, attribute);
     }
   }
@@ -34,7 +35,7 @@ export class Attributes {
   allowOnly(allowed: readonly string[]): void {
     const unknown = this.names().filter((name) => !allowed.includes(name));
     if (unknown.length > 0) {
-      throw new Error(`${this.label}: unknown attribute${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; this operator takes ${allowed.join(', ') || 'none'}`);
+      throw new MalformedFileError(`${this.label}: unknown attribute${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; this operator takes ${allowed.join(', ') || 'none'}`, { base: 'Error' });
     }
   }
 
@@ -42,7 +43,7 @@ export class Attributes {
     const attribute = this.byName.get(name);
     // Type 0 predates the type field (IR version 1): trust the field the caller reads.
     if (attribute && attribute.type !== type && attribute.type !== 0) {
-      throw new TypeError(`${this.label}: attribute '${name}' must be ${TYPE_NAMES[type]}, got ${TYPE_NAMES[attribute.type] ?? attribute.type}`);
+      throw new MalformedFileError(`${this.label}: attribute '${name}' must be ${TYPE_NAMES[type]}, got ${TYPE_NAMES[attribute.type] ?? attribute.type}`, { base: 'TypeError' });
     }
     return attribute;
   }
@@ -79,7 +80,7 @@ export class Attributes {
 
   tensor(name: string): TensorProto | undefined {
     const attribute = this.get(name, TENSOR);
-    if (attribute && !attribute.t) throw new TypeError(`${this.label}: attribute '${name}' holds no tensor`);
+    if (attribute && !attribute.t) throw new MalformedFileError(`${this.label}: attribute '${name}' holds no tensor`, { base: 'TypeError' });
     return attribute?.t ?? undefined;
   }
 }

@@ -1,41 +1,14 @@
 // How each operator carries the batch through an ONNX graph: given what its inputs are with respect
 // to the batch, what its outputs are. A rule answers null whenever it cannot be sure that running the
 // node on a slice of the batch gives the same slice of its outputs; the model then runs whole.
+import {
+  batched, constantIntegers, isBatched, normalized, normalizedAll, type BatchFact, type Constants, type Facts, type Rule,
+} from './batch-facts';
+import { LAYER_RULES } from './batch-rules-layers';
 import type { PlannedNode } from './graph';
-import { integersOf, isFloatType, type Value } from './value';
+import type { Value } from './value';
 
-export type BatchFact =
-  /** The same whatever the batch: a constant, or computed from constants and batch-free shapes. */
-  | { kind: 'fixed' }
-  /** Runs over the sequences along `axis`. */
-  | { kind: 'batched'; axis: number; rank: number }
-  /** An integer shape vector (a scalar when length is null) whose entries at batchAt are the batch size. */
-  | { kind: 'sizes'; length: number | null; batchAt: number[] };
-
-type Facts = ReadonlyArray<BatchFact | undefined>;
-type Constants = ReadonlyArray<Value | undefined>;
-type Rule = (node: PlannedNode, inputs: Facts, constants: Constants) => BatchFact[] | null;
-
-const batched = (axis: number, rank: number): BatchFact => ({ kind: 'batched', axis, rank });
-
-function isBatched(fact: BatchFact | undefined): fact is Extract<BatchFact, { kind: 'batched' }> {
-  return fact?.kind === 'batched';
-}
-
-function normalized(axis: number, rank: number): number | null {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) return null;
-  return axis < 0 ? axis + rank : axis;
-}
-
-function normalizedAll(axes: number[], rank: number): number[] | null {
-  const result = axes.map((a) => normalized(a, rank));
-  return result.every((a): a is number => a !== null) && new Set(result).size === result.length ? result : null;
-}
-
-function constantIntegers(value: Value | undefined): number[] | null {
-  if (!value || isFloatType(value.dtype) || value.shape.length > 1) return null;
-  return integersOf(value, 'batch rule');
-}
+export type { BatchFact } from './batch-facts';
 
 /** Squeeze and Unsqueeze: an attribute before opset 13, a constant input since. */
 function axesOf(node: PlannedNode, constants: Constants): number[] | null {
@@ -74,11 +47,16 @@ const unsqueeze: Rule = (node, [x], constants) => {
 };
 
 // A 0 in the target copies the input's dimension: the batch stays where it is if every dimension up to
-// it is copied, and what follows it cannot then depend on the batch size.
-const reshape: Rule = (node, [x], constants) => {
-  const target = constantIntegers(constants[1]);
-  if (!isBatched(x) || !target || node.attributes.int('allowzero', 0) !== 0) return null;
-  return target.slice(0, x.axis + 1).every((d) => d === 0) ? [batched(x.axis, target.length)] : null;
+// it is copied, and what follows it cannot then depend on the batch size. A computed target (x.view(B, -1))
+// keeps a leading batch axis when its first entry, and no other, is the batch size.
+const reshape: Rule = (node, [x, target], constants) => {
+  if (!isBatched(x) || node.attributes.int('allowzero', 0) !== 0) return null;
+  if (target?.kind === 'sizes') {
+    const leading = x.axis === 0 && target.length !== null && target.batchAt.length === 1 && target.batchAt[0] === 0;
+    return leading ? [batched(0, target.length!)] : null;
+  }
+  const dims = constantIntegers(constants[1]);
+  return dims && dims.slice(0, x.axis + 1).every((d) => d === 0) ? [batched(x.axis, dims.length)] : null;
 };
 
 /** Slice's axes, when every argument is a constant: a computed start or end could follow the batch size. */
@@ -108,14 +86,37 @@ const shape: Rule = (node, [x]) => {
   return [{ kind: 'sizes', length: Math.max(0, end - start), batchAt: inside ? [x.axis - start] : [] }];
 };
 
-const gather: Rule = (node, [data], constants) => {
+/** Gather from a shape vector: which of the picked entries are the batch size. */
+function gatherSizes(data: Extract<BatchFact, { kind: 'sizes' }>, node: PlannedNode, constants: Constants): BatchFact | null {
   const indices = constantIntegers(constants[1]);
-  if (data?.kind !== 'sizes' || data.length === null || !indices || normalized(node.attributes.int('axis', 0), 1) !== 0) return null;
+  if (data.length === null || !indices || normalized(node.attributes.int('axis', 0), 1) !== 0) return null;
   const picked = indices.map((i) => normalized(i, data.length!));
   if (picked.some((i) => i === null)) return null;
   const batchAt = picked.flatMap((i, j) => (data.batchAt.includes(i!) ? [j] : []));
-  return [{ kind: 'sizes', length: constants[1]!.shape.length === 0 ? null : picked.length, batchAt }];
+  return { kind: 'sizes', length: constants[1]!.shape.length === 0 ? null : picked.length, batchAt };
+}
+
+/**
+ * Gather: from a shape vector; rows of a fixed table by batched ids (nn.Embedding), the indices' axes
+ * taking the gathered axis' place; or fixed indices along another axis than the batch (out[:, -1]).
+ */
+const gather: Rule = (node, [data, indices], constants) => {
+  if (data?.kind === 'sizes') return wrap(gatherSizes(data, node, constants));
+  if (data?.kind === 'fixed' && isBatched(indices) && constants[0]) {
+    const rank = constants[0].shape.length;
+    const axis = normalized(node.attributes.int('axis', 0), rank);
+    return axis === null ? null : [batched(axis + indices.axis, rank - 1 + indices.rank)];
+  }
+  if (isBatched(data) && indices?.kind === 'fixed' && constants[1]) {
+    const axis = normalized(node.attributes.int('axis', 0), data.rank);
+    if (axis === null || axis === data.axis) return null;
+    const indexRank = constants[1].shape.length;
+    return [batched(data.axis < axis ? data.axis : data.axis - 1 + indexRank, data.rank - 1 + indexRank)];
+  }
+  return null;
 };
+
+const wrap = (fact: BatchFact | null) => (fact ? [fact] : null);
 
 /** A piece of a shape vector being assembled: computed sizes, or a 1-D integer constant. */
 function sizesPiece(fact: BatchFact | undefined, constant: Value | undefined): { length: number; batchAt: number[] } | null {
@@ -152,10 +153,35 @@ const constantOfShape: Rule = (_, [dims]) => {
   return [dims.batchAt.length === 0 ? { kind: 'fixed' } : batched(dims.batchAt[0], dims.length)];
 };
 
-/** X [T, B, D] (layout 0) or [B, T, D] (1); sequence_lens [B]; initial_h [nd, B, H] or [B, nd, H]. */
+/**
+ * Expand to a constant shape leaves the batch alone where that shape has 1 (or nothing) there; to a
+ * computed shape whose one batch-sized entry lands on the batch axis, or on an axis of size 1 of a fixed
+ * value (a learned initial state expanded to the batch, h0.expand(-1, B, -1)), it puts the batch there.
+ */
+const expand: Rule = (_, [x, target], constants) => {
+  if (isBatched(x) && target?.kind === 'fixed') {
+    const dims = constantIntegers(constants[1]);
+    if (!dims) return null;
+    const rank = Math.max(x.rank, dims.length);
+    const axis = x.axis + rank - x.rank;
+    const at = axis - (rank - dims.length);
+    return at < 0 || dims[at] === 1 ? [batched(axis, rank)] : null;
+  }
+  if (target?.kind !== 'sizes' || target.length === null || target.batchAt.length !== 1) return null;
+  const rank = Math.max(target.length, isBatched(x) ? x.rank : constants[0]?.shape.length ?? Infinity);
+  const axis = target.batchAt[0] + rank - target.length;
+  if (isBatched(x)) return x.axis + rank - x.rank === axis ? [batched(axis, rank)] : null;
+  const shape = x?.kind === 'fixed' ? constants[0]?.shape : undefined;
+  if (!shape || rank === Infinity) return null;
+  const at = axis - (rank - shape.length);
+  return at < 0 || shape[at] === 1 ? [batched(axis, rank)] : null;
+};
+
+/** X [T, B, D] (layout 0) or [B, T, D] (1); sequence_lens [B]; initial_h [nd, B, H] or [B, nd, H]; W, R and B fixed. */
 const rnn: Rule = (node, inputs) => {
   const timeMajor = node.attributes.int('layout', 0) === 0;
-  const [x, , , , lengths, initial] = inputs;
+  const [x, w, r, b, lengths, initial] = inputs;
+  if ([w, r, b].some((weights) => weights && weights.kind !== 'fixed')) return null; // weights fed per call are the same for every slice only if fixed
   const fits = (fact: BatchFact | undefined, axis: number, rank: number) => isBatched(fact) && fact.axis === axis && fact.rank === rank;
   if (!fits(x, timeMajor ? 1 : 0, 3)) return null;
   if (lengths && !fits(lengths, 0, 1)) return null;
@@ -165,9 +191,9 @@ const rnn: Rule = (node, inputs) => {
 };
 
 const RULES: ReadonlyMap<string, Rule> = new Map([
-  ['Cast', passThrough], ['Concat', concat], ['ConstantOfShape', constantOfShape], ['Gather', gather],
+  ['Cast', passThrough], ['Concat', concat], ['ConstantOfShape', constantOfShape], ['Expand', expand], ['Gather', gather],
   ['Identity', passThrough], ['Reshape', reshape], ['RNN', rnn], ['Shape', shape], ['Slice', slice],
-  ['Squeeze', squeeze], ['Transpose', transpose], ['Unsqueeze', unsqueeze],
+  ['Squeeze', squeeze], ['Transpose', transpose], ['Unsqueeze', unsqueeze], ...LAYER_RULES,
 ]);
 
 /** The facts of a node's outputs, or null when the node's rule (or the lack of one) cannot tell. */

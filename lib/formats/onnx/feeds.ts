@@ -4,6 +4,7 @@ import { toTensor } from '../../tensor';
 import { realLength, typedArrayKind } from '../../typed-arrays';
 import { checkDeclaredShape } from '../feeds';
 import type { GraphValue } from './graph';
+import { integerRange } from './integer-math';
 import { FLOAT, isFloatType, typeName, type Value } from './value';
 
 type IntegerArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
@@ -29,6 +30,9 @@ function integerValue(name: string, given: unknown, dtype: number): Value {
   const numbers = typed ? elementsOf(typed.data) : Array.from(tensor.data);
   const bad = numbers.findIndex((v) => !Number.isInteger(v));
   if (bad >= 0) throw new TypeError(`input '${name}': ${typeName(dtype)} input needs integers, element ${bad} is ${numbers[bad]}`);
+  const [min, max] = integerRange(dtype);
+  const outside = numbers.findIndex((v) => v < min || v > max);
+  if (outside >= 0) throw new RangeError(`input '${name}': element ${outside} is ${numbers[outside]}, outside what ${typeName(dtype)} holds (${min}..${max} here)`);
   return { dtype, shape: tensor.shape, data: Float64Array.from(numbers) };
 }
 

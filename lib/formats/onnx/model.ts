@@ -72,7 +72,7 @@ export class OnnxModel implements ModelCore {
   private tensors(results: Map<string, Value>, feeds: Map<string, Value>): Record<string, Tensor> {
     const shared = new Set([...this.graph.constants.values(), ...feeds.values()].map((v) => v.data));
     return Object.fromEntries([...results].map(([name, v]) => {
-      const data = v.data instanceof Float32Array && !shared.has(v.data) ? v.data : Float32Array.from(v.data);
+      const data = v.data instanceof Float32Array && !shared.has(v.data) ? v.data : new Float32Array(v.data);
       return [name, { data, shape: v.shape.slice() }];
     }));
   }

@@ -14,6 +14,10 @@ export interface NodeContext {
   constants: Inputs;
   /** Which inputs the node names (an empty name means an omitted optional input). */
   present: boolean[];
+  /** Which outputs the node names: an operator may skip computing an optional one nobody reads. */
+  produces: boolean[];
+  /** The model's ai.onnx operator set: some operators changed their meaning between versions (Softmax at 13). */
+  opset: number;
 }
 
 export interface CompiledOp {
@@ -38,6 +42,12 @@ export interface Operator {
 export function operator(inputs: [number, number], outputs: [number, number],
   prepare: (context: NodeContext) => (inputs: Inputs, budget: ElementBudget) => Outputs): Operator {
   return { inputs, outputs, compile: (context) => ({ run: prepare(context) }) };
+}
+
+/** An error from below (the RNN class, a native op) with the node named in front, keeping its type. */
+export function withLabel(error: unknown, label: string): Error {
+  const Type = error instanceof RangeError ? RangeError : error instanceof TypeError ? TypeError : Error;
+  return new Type(`${label}: ${(error as Error).message}`);
 }
 
 /** An input the operator requires, present by the compiler's check. */

@@ -2,6 +2,7 @@
 // format first bounds its nesting and its number of messages (wire-scan.ts), then wire-decode.ts
 // decodes it with every int64 a number and every repeated number a typed array. These interfaces are
 // the fields the interpreter reads, under the schema's names (protobufjs' camelCase).
+import { MalformedFileError } from '../../errors';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
 import { decodeMessage } from './wire-decode';
@@ -95,8 +96,8 @@ export function decodeModelProto(bytes: Uint8Array, label: string): ModelProto {
   try {
     model = decodeMessage(protobuf.Reader.create(bytes), type, bytes.length) as unknown as ModelProto;
   } catch (error) {
-    throw new Error(`${label}: not a valid ONNX model (protobuf ModelProto): ${(error as Error).message}`);
+    throw new MalformedFileError(`${label}: not a valid ONNX model (protobuf ModelProto): ${(error as Error).message}`, { base: 'Error' });
   }
-  if (!model.graph) throw new Error(`${label}: not a valid ONNX model: the ModelProto has no graph`);
+  if (!model.graph) throw new MalformedFileError(`${label}: not a valid ONNX model: the ModelProto has no graph`, { base: 'Error' });
   return model;
 }

@@ -1,5 +1,6 @@
 // TensorProto (initializers and Constant values) to interpreter values, every size checked against
 // the bytes or elements actually present before anything is allocated.
+import { MalformedFileError, UnsupportedError } from '../../errors';
 import { decodeToFloat32, decodeToFloat64, ITEM_SIZES, type NumberKind } from '../bytes';
 import { checkDim, checkedByteLength, elementCount } from '../checked';
 import { MAX_RANK } from './budget';
@@ -27,7 +28,7 @@ function typedField(t: TensorProto): { values: Float32Array | Float64Array | Int
 function fromTypedField(t: TensorProto, shape: number[], count: number, what: string): Float32Array | Float64Array {
   const { values, field, bits } = typedField(t);
   if (values.length !== count) {
-    throw new RangeError(`${what}: shape [${shape.join(', ')}] needs ${count} elements, ${field} holds ${values.length}`);
+    throw new MalformedFileError(`${what}: shape [${shape.join(', ')}] needs ${count} elements, ${field} holds ${values.length}`);
   }
   if (bits) return decodeToFloat32(new Uint8Array(Uint16Array.from(values).buffer), 0, count, bits);
   if (isFloatType(t.dataType)) return values instanceof Float32Array ? values : Float32Array.from(values);
@@ -39,7 +40,7 @@ function fromRawData(t: TensorProto, shape: number[], what: string): Float32Arra
   const size = ITEM_SIZES[kind];
   const bytes = checkedByteLength(shape, size, t.rawData.length, what);
   if (bytes !== t.rawData.length) {
-    throw new RangeError(`${what}: shape [${shape.join(', ')}] of ${typeName(t.dataType)} needs ${bytes} bytes, raw_data holds ${t.rawData.length}`);
+    throw new MalformedFileError(`${what}: shape [${shape.join(', ')}] of ${typeName(t.dataType)} needs ${bytes} bytes, raw_data holds ${t.rawData.length}`);
   }
   const decode = isFloatType(t.dataType) ? decodeToFloat32 : decodeToFloat64;
   return decode(t.rawData, 0, bytes / size, kind);
@@ -48,13 +49,13 @@ function fromRawData(t: TensorProto, shape: number[], what: string): Float32Arra
 /** Converts a TensorProto; `what` names it in errors (initializer 'W', node 3 attribute 'value'). */
 export function valueFromTensorProto(t: TensorProto, what: string): Value {
   if (t.dataLocation === 1 || t.externalData.length > 0) {
-    throw new Error(`${what}: tensors stored in external data files are not supported; save the model with its weights inside`);
+    throw new UnsupportedError(`${what}: tensors stored in external data files are not supported; save the model with its weights inside`, { base: 'Error' });
   }
-  if (t.segment) throw new Error(`${what}: segmented tensors are not supported`);
+  if (t.segment) throw new UnsupportedError(`${what}: segmented tensors are not supported`, { base: 'Error' });
   if (!isSupportedType(t.dataType)) {
-    throw new TypeError(`${what}: unsupported tensor data type ${typeName(t.dataType)}; numeric types only`);
+    throw new UnsupportedError(`${what}: unsupported tensor data type ${typeName(t.dataType)}; numeric types only`, { base: 'TypeError' });
   }
-  if (t.dims.length > MAX_RANK) throw new RangeError(`${what}: ${t.dims.length} dims, more than the ${MAX_RANK} a tensor may have`);
+  if (t.dims.length > MAX_RANK) throw new UnsupportedError(`${what}: ${t.dims.length} dims, more than the ${MAX_RANK} a tensor may have`);
   const shape = Array.from(t.dims, (d, i) => checkDim(d, `${what} dims[${i}]`));
   const count = elementCount(shape, what);
   const data = t.rawData.length > 0 ? fromRawData(t, shape, what) : fromTypedField(t, shape, count, what);

@@ -2,6 +2,7 @@
 // recursion: it refuses messages nested deeper than MAX_NESTING (subgraphs within subgraphs) and
 // files of so many small messages that their decoded objects would dwarf the file (each message or
 // bytes element becomes an object of a hundred bytes or more, from as little as two bytes of file).
+import { MalformedFileError } from '../../errors';
 import * as protobuf from 'protobufjs';
 
 /** Message levels, ModelProto the first; protoc's default recursion limit. ONNX files nest a few. */
@@ -75,7 +76,7 @@ export function scanWire(bytes: Uint8Array, root: protobuf.Type, label: string):
     try {
       field = nextField(reader, top);
     } catch (error) {
-      throw new Error(`${label}: not a valid ONNX model (protobuf ModelProto): ${(error as Error).message}`);
+      throw new MalformedFileError(`${label}: not a valid ONNX model (protobuf ModelProto): ${(error as Error).message}`, { base: 'Error' });
     }
     if (field.end === null) continue;
     const child = top.shape.messages.get(field.id);

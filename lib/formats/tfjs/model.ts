@@ -1,12 +1,15 @@
-// A TF.js Layers model (model.json and its weight shards) as a Model: feed `input`, output `output`
-// (and `state` when the last layer is a SimpleRNN with return_state).
-import { toTensor, type Tensor } from '../../tensor';
-import { Dense } from '../../keras';
-import { checkDeclaredShape, checkFeedNames } from '../feeds';
+// A TF.js Layers model (model.json and its weight shards) as a Keras model: its topology is a Keras
+// model config run by lib/keras/model with TF.js' semantics; each layer's weights are found by name
+// in the weights manifest ("<layer>/kernel", "<bidirectional>/forward_<rnn>/kernel", ...), and a
+// manifest weight no layer takes is refused.
+import { MalformedFileError, UnsupportedError } from '../../errors';
+import { isObject, parseModelConfig } from '../../keras/model/config';
+import type { LayerEntry, WeightRole } from '../../keras/model/description';
+import { checkLayerClasses } from '../../keras/model/graph';
+import { KerasModel } from '../../keras/model/keras-model';
+import type { Tensor } from '../../tensor';
+import { describeRole, nameFits } from '../keras/weight-names';
 import { checkJsonNesting } from '../nesting';
-import type { BatchAxes, Dim, Feeds, ModelCore } from '../types';
-import { buildLayers, type BuiltLayer } from './layers';
-import { parseTopology, type Topology } from './topology';
 import { readWeights, type ShardReader } from './weights';
 
 function parseJson(bytes: Uint8Array, label: string): unknown {
@@ -14,82 +17,46 @@ function parseJson(bytes: Uint8Array, label: string): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
-    throw new SyntaxError(`${label}: not a valid TF.js model.json (${(error as Error).message})`);
+    throw new MalformedFileError(`${label}: not a valid TF.js model.json (${(error as Error).message})`, { base: 'SyntaxError' });
   }
 }
 
-function inputDims(topology: Topology, width: number): Dim[] {
-  const given = topology.inputShape;
-  const names = ['batch', 'seq'];
-  if (!given || given.length !== 3) return ['batch', 'seq', width];
-  return given.map((d, i) => (typeof d === 'number' ? d : names[i] ?? '?'));
+function topologyOf(modelJson: unknown, label: string): { model: unknown; version: string | null } {
+  if (!isObject(modelJson) || !isObject(modelJson.modelTopology)) {
+    throw new MalformedFileError(`${label}: not a TF.js Layers model.json: expected an object with modelTopology`, { base: 'TypeError' });
+  }
+  if (modelJson.format !== undefined && modelJson.format !== 'layers-model') {
+    throw new UnsupportedError(`${label}: TF.js format "${String(modelJson.format)}" is not supported; expected a Layers model ("layers-model")`);
+  }
+  const topology = modelJson.modelTopology;
+  const version = typeof topology.keras_version === 'string' ? topology.keras_version : null;
+  return { model: isObject(topology.model_config) ? topology.model_config : topology, version };
 }
 
-function outputDims(layers: BuiltLayer[], input: Dim[]): Record<string, Dim[]> {
-  let dims = input.slice();
-  let state: Dim[] | null = null;
-  for (const { spec, layer } of layers) {
-    state = spec.kind === 'SimpleRNN' && spec.returnState ? [dims[0], layer.units] : null;
-    if (spec.kind === 'SimpleRNN' && !spec.returnSequences) dims = [dims[0], layer.units];
-    else dims = [...dims.slice(0, -1), layer.units];
-  }
-  return state ? { output: dims, state } : { output: dims };
-}
-
-export class TfjsModel implements ModelCore {
-  readonly format = 'tfjs' as const;
-  readonly inputNames = ['input'];
-  readonly optionalInputNames: string[] = [];
-  readonly outputNames: string[];
-  readonly inputShapes: Record<string, Dim[] | null>;
-  readonly outputShapes: Record<string, Dim[] | null>;
-  readonly batchAxes: BatchAxes;
-  readonly config: Record<string, unknown>;
-  readonly numParameters: number;
-  private readonly layers: BuiltLayer[];
-
-  /** The topology is checked before any shard is read. */
-  static async load(json: Uint8Array, readShards: ShardReader, label: string): Promise<TfjsModel> {
-    const modelJson = parseJson(json, label) as { weightsManifest?: unknown };
-    const topology = parseTopology(modelJson, label);
-    return new TfjsModel(topology, await readWeights(modelJson.weightsManifest, readShards, label), label);
-  }
-
-  private constructor(topology: Topology, weights: Map<string, Tensor>, label: string) {
-    const declaredWidth = topology.inputShape?.[2];
-    this.layers = buildLayers(topology.layers, weights, typeof declaredWidth === 'number' ? declaredWidth : null, label);
-    const input = inputDims(topology, this.layers[0].layer.inputDim!);
-    this.inputShapes = { input };
-    this.outputShapes = outputDims(this.layers, input);
-    this.outputNames = Object.keys(this.outputShapes);
-    // Keras puts the batch first in every tensor a Sequential of these layers takes or gives.
-    this.batchAxes = { inputs: { input: 0 }, outputs: Object.fromEntries(this.outputNames.map((name) => [name, 0])) };
-    this.numParameters = this.layers.reduce((n, l) => n + l.parameters, 0);
-    this.config = {
-      className: topology.className, name: topology.name, inputShape: input,
-      layers: this.layers.map(({ spec }) => ({ ...spec })),
-    };
-  }
-
-  runSync(feeds: Feeds): Record<string, Tensor> {
-    const x = toTensor(checkFeedNames(feeds, this.inputNames).get('input'), 'input');
-    checkDeclaredShape('input', x.shape, this.inputShapes.input, this.batchAxes.inputs.input);
-    let value = x;
-    let state: Tensor | undefined;
-    for (const { layer } of this.layers) {
-      if (layer instanceof Dense) {
-        value = layer.call(value);
-        state = undefined;
-      } else {
-        ({ output: value, state } = layer.call(value));
-      }
+/** A layer's weights by name: exactly one manifest weight under "<layer>/" fits each role. */
+function weightReader(weights: Map<string, Tensor>, used: Set<string>, label: string) {
+  return (layer: LayerEntry, roles: WeightRole[]): Tensor[] => roles.map((role) => {
+    const names = [...weights.keys()].filter((n) => n.startsWith(`${layer.name}/`) && nameFits(n, role));
+    if (names.length !== 1) {
+      throw new MalformedFileError(`${label}: layer "${layer.name}" needs one weight ${describeRole(role)} (named ${layer.name}/.../${role.name}), the manifest has ${names.length === 0 ? 'none' : names.join(', ')}`);
     }
-    return state ? { output: value, state } : { output: value };
-  }
-
-  /** The Keras layers run synchronously; the promise settles with the same results as runSync. */
-  async run(feeds: Feeds): Promise<Record<string, Tensor>> {
-    return this.runSync(feeds);
-  }
+    used.add(names[0]);
+    return weights.get(names[0])!;
+  });
 }
 
+export const TfjsModel = {
+  /** The topology is checked before any shard is read. */
+  async load(json: Uint8Array, readShards: ShardReader, label: string): Promise<KerasModel> {
+    const modelJson = parseJson(json, label) as { weightsManifest?: unknown };
+    const { model, version } = topologyOf(modelJson, label);
+    const parsed = parseModelConfig(model, label, 'tfjs');
+    checkLayerClasses(parsed.layers, label);
+    const weights = await readWeights(modelJson.weightsManifest, readShards, label);
+    const used = new Set<string>();
+    const keras = new KerasModel('tfjs', { label, dialect: 'tfjs', version, ...parsed, readWeights: weightReader(weights, used, label) });
+    const unused = [...weights.keys()].filter((n) => !used.has(n));
+    if (unused.length > 0) throw new MalformedFileError(`${label}: weights not used by any layer: ${unused.join(', ')}`);
+    return keras;
+  },
+};

@@ -1,6 +1,9 @@
-// Transpose, Slice, Gather and Concat.
+// Transpose, Slice, Gather and Concat: what indexing (out[:, -1], h_n[-1]) and nn.Embedding export to.
 import { concatBlocks } from '../../../concat-blocks';
+import { gatherRows } from '../../../native/ops';
+import { sizeOf } from '../../../tensor';
 import { elementCount } from '../../checked';
+import { native } from '../native-call';
 import { operator, required, type Inputs, type NodeContext, type Operator } from '../op';
 import { stridedCopy, stridesOf } from '../strided';
 import { integersOf, isFloatType, normalizeAxis, typeName, type Value } from '../value';
@@ -81,6 +84,22 @@ export const Slice: Operator = operator([1, 5], [1, 1], (context) => {
   };
 });
 
+/** The indices, each checked against the axis and made non-negative. */
+function checkedIndices(indices: Value, dim: number, axis: number, label: string): number[] {
+  return Array.from(indices.data, (raw) => {
+    if (!(raw >= -dim && raw < dim)) throw new RangeError(`${label}: index ${raw} is out of range for axis ${axis} of size ${dim}`);
+    return raw < 0 ? raw + dim : raw;
+  });
+}
+
+/** The rows of data seen as [outer * dim, inner] that make the output: row o * dim + index, in output order. */
+function gatherRowIndices(indices: number[], outer: number, dim: number): Int32Array {
+  const rows = new Int32Array(outer * indices.length);
+  for (let o = 0; o < outer; o++) indices.forEach((index, j) => { rows[o * indices.length + j] = o * dim + index; });
+  return rows;
+}
+
+/** Gather: float data (an embedding table, an RNN's outputs) natively, a row per index; integers (shapes) here. */
 export const Gather: Operator = operator([2, 2], [1, 1], ({ attributes, label }) => {
   attributes.allowOnly(['axis']);
   const axisAttribute = attributes.int('axis', 0);
@@ -89,19 +108,19 @@ export const Gather: Operator = operator([2, 2], [1, 1], ({ attributes, label })
     if (isFloatType(indices.dtype)) throw new TypeError(`${label}: indices must be integers, got ${typeName(indices.dtype)}`);
     const axis = normalizeAxis(axisAttribute, x.shape.length, label);
     const dim = x.shape[axis];
-    const outer = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
-    const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const inner = sizeOf(x.shape.slice(axis + 1));
     const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
-    const count = elementCount(shape, label);
-    const out = budget.allocate(x, count, label);
-    indices.data.forEach((raw, j) => {
-      if (!(raw >= -dim && raw < dim)) throw new RangeError(`${label}: index ${raw} is out of range for axis ${axis} of size ${dim}`);
-      const index = raw < 0 ? raw + dim : raw;
-      for (let o = 0; o < outer; o++) {
-        const from = (o * dim + index) * inner;
-        out.set(x.data.subarray(from, from + inner), (o * indices.data.length + j) * inner);
-      }
-    });
+    const picked = checkedIndices(indices, dim, axis, label);
+    const out = budget.allocate(x, elementCount(shape, label), label);
+    if (out.length === 0) return [{ dtype: x.dtype, shape, data: out }];
+    const rows = gatherRowIndices(picked, outer, dim);
+    if (out instanceof Float32Array) {
+      const table = x.data as Float32Array;
+      native(label, () => gatherRows({ table, rows: outer * dim, cols: inner, indices: rows, output: out }));
+    } else {
+      rows.forEach((row, r) => out.set(x.data.subarray(row * inner, (row + 1) * inner), r * inner));
+    }
     return [{ dtype: x.dtype, shape, data: out }];
   };
 });
@@ -116,7 +135,7 @@ export const Concat: Operator = operator([1, Infinity], [1, 1], ({ attributes, l
     const axis = normalizeAxis(axisAttribute, first.shape.length, label);
     for (const part of parts) {
       const sameRest = part.shape.length === first.shape.length && part.shape.every((d, i) => i === axis || d === first.shape[i]);
-      if (!sameRest || isFloatType(part.dtype) !== isFloatType(first.dtype)) {
+      if (!sameRest || part.dtype !== first.dtype) {
         throw new RangeError(`${label}: cannot concatenate ${typeName(part.dtype)} ${fmt(part.shape)} with ${typeName(first.dtype)} ${fmt(first.shape)} on axis ${axis}`);
       }
     }

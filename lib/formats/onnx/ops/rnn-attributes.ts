@@ -1,4 +1,5 @@
 // The ONNX RNN node's attributes as RNN class options.
+import { MalformedFileError } from '../../../errors';
 import { onnxActivation, onnxParameterUse, type ActivationSpec } from '../../../activations';
 import type { Direction } from '../../../rnn';
 import type { Attributes } from '../attributes';
@@ -37,17 +38,17 @@ export function readRnnAttributes(attributes: Attributes, label: string): RnnAtt
   attributes.allowOnly(ALLOWED);
   const direction = (attributes.string('direction') ?? 'forward') as Direction;
   if (!DIRECTIONS.includes(direction)) {
-    throw new RangeError(`${label}: attribute 'direction' must be forward, reverse or bidirectional, got '${direction}'`);
+    throw new MalformedFileError(`${label}: attribute 'direction' must be forward, reverse or bidirectional, got '${direction}'`);
   }
   const numDirections = direction === 'bidirectional' ? 2 : 1;
   const names = attributes.strings('activations') ?? Array<string>(numDirections).fill('Tanh');
   if (names.length !== numDirections) {
-    throw new RangeError(`${label}: attribute 'activations' must list ${numDirections} activation(s) for direction ${direction}, got ${names.length}`);
+    throw new MalformedFileError(`${label}: attribute 'activations' must list ${numDirections} activation(s) for direction ${direction}, got ${names.length}`);
   }
   const layout = attributes.int('layout', 0);
-  if (layout !== 0 && layout !== 1) throw new RangeError(`${label}: attribute 'layout' must be 0 or 1, got ${layout}`);
+  if (layout !== 0 && layout !== 1) throw new MalformedFileError(`${label}: attribute 'layout' must be 0 or 1, got ${layout}`);
   const clip = attributes.float('clip');
-  if (clip !== undefined && !(clip > 0)) throw new RangeError(`${label}: attribute 'clip' must be positive, got ${clip}`);
+  if (clip !== undefined && !(clip > 0)) throw new MalformedFileError(`${label}: attribute 'clip' must be positive, got ${clip}`);
   return {
     direction,
     numDirections,

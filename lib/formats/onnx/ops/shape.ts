@@ -1,5 +1,6 @@
-// Shape, Reshape, Squeeze, Unsqueeze and Expand: operators that change only the shape (Expand
-// also repeats data).
+// Shape, Reshape, Flatten, Squeeze, Unsqueeze and Expand: operators that change only the shape
+// (Expand also repeats data).
+import { broadcastShapes } from '../../../native/broadcast';
 import { checkDim, elementCount } from '../../checked';
 import { operator, required, type Inputs, type NodeContext, type Operator } from '../op';
 import { stridedCopy, stridesOf } from '../strided';
@@ -89,22 +90,25 @@ export const Unsqueeze: Operator = operator([1, 2], [1, 1], (context) => {
   };
 });
 
-function broadcastShape(a: readonly number[], b: readonly number[], label: string): number[] {
-  const rank = Math.max(a.length, b.length);
-  return Array.from({ length: rank }, (_, i) => {
-    const da = a[i - rank + a.length] ?? 1;
-    const db = b[i - rank + b.length] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new RangeError(`${label}: shapes ${fmt(a)} and ${fmt(b)} do not broadcast`);
-    return da === 1 ? db : da;
-  });
-}
+/** Flatten: [d0 .. d(axis-1)] and [d(axis) ..] each into one axis; axis may be the rank (giving [all, 1]). */
+export const Flatten: Operator = operator([1, 1], [1, 1], ({ attributes, label }) => {
+  attributes.allowOnly(['axis']);
+  const axisAttribute = attributes.int('axis', 1);
+  return (inputs) => {
+    const x = required(inputs, 0);
+    const rank = x.shape.length;
+    const axis = axisAttribute === rank ? rank : normalizeAxis(axisAttribute, rank, label);
+    const product = (dims: number[]) => dims.reduce((p, d) => p * d, 1);
+    return [reshaped(x, [product(x.shape.slice(0, axis)), product(x.shape.slice(axis))])];
+  };
+});
 
 export const Expand: Operator = operator([2, 2], [1, 1], ({ attributes, label }) => {
   attributes.allowOnly([]);
   return (inputs, budget) => {
     const x = required(inputs, 0);
     const target = integersOf(required(inputs, 1), `${label} input 'shape'`).map((d, i) => checkDim(d, `${label} shape[${i}]`));
-    const shape = broadcastShape(x.shape, target, label);
+    const shape = broadcastShapes([x.shape, target], label);
     const offset = shape.length - x.shape.length;
     const sourceStrides = stridesOf(x.shape);
     const strides = shape.map((_, i) => (i < offset || x.shape[i - offset] === 1 ? 0 : sourceStrides[i - offset]));
