@@ -12,9 +12,16 @@ const root = path.resolve(__dirname, '..');
 const probes = path.join(__dirname, 'native');
 const binary = path.join(probes, 'build', 'Release', 'bench_probes.node');
 
+// The addon's own sources, and those it takes from the package: the argument checks, the kernel
+// paths and the hardware probes (plain C++ in native/probes).
 function newestSource() {
-  const sources = fs.readdirSync(probes).filter((f) => /\.(cc|h|gyp)$/.test(f)).map((f) => path.join(probes, f));
-  sources.push(path.join(root, 'native', 'binding', 'js_args.cc'), path.join(root, 'native', 'binding', 'js_args.h'));
+  const sourcesIn = (dir, pattern) => fs.readdirSync(dir).filter((f) => pattern.test(f)).map((f) => path.join(dir, f));
+  const sources = [
+    ...sourcesIn(probes, /\.(cc|h|gyp)$/),
+    ...sourcesIn(path.join(root, 'native', 'probes'), /\.(cc|h)$/),
+    ...sourcesIn(path.join(root, 'native', 'kernel'), /^(kernel_path|simd_.*)\.(cc|h)$/),
+    path.join(root, 'native', 'binding', 'js_args.cc'), path.join(root, 'native', 'binding', 'js_args.h'),
+  ];
   return Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
 }
 

@@ -2,6 +2,7 @@
 import { formatServing } from './serving';
 import type { Agreement } from './agreement';
 import { describeShape } from './configs';
+import { wHhBytes } from './hardware';
 import type { MachineInfo } from './machine';
 import type { BenchReport, ConfigResult, EngineResult } from './report';
 import { formatWholeModels } from './whole-model';
@@ -22,10 +23,8 @@ function formatPercent(percent: number | null): string {
   return `${percent < 10 ? percent.toPrecision(2) : percent.toFixed(0)} %`;
 }
 
-function engineCells(result: EngineResult | undefined, withRates: boolean): string[] {
-  if (!result) return withRates ? [DASH, DASH, DASH] : [DASH];
-  const time = formatTime(result.medianMs);
-  return withRates ? [time, significant(result.gflops), formatPercent(result.percentOfPeak)] : [time];
+function timeCell(result: EngineResult | undefined): string {
+  return result ? formatTime(result.medianMs) : DASH;
 }
 
 function agreementCell(agreement: ConfigResult['agreement']): string {
@@ -36,22 +35,53 @@ function agreementCell(agreement: ConfigResult['agreement']): string {
   return `**no**: ${failed.map(([engine, check]) => `${engine} max error ${check.maxAbsError.toExponential(1)}`).join(', ')}`;
 }
 
-// vanilla-rnn on one thread, with how many times longer it takes than on the run's threads.
-function oneThreadCell(result: ConfigResult): string {
-  const { vanilla, vanillaOneThread } = result.engines;
-  if (!vanilla || !vanillaOneThread) return DASH;
-  return `${formatTime(vanillaOneThread.medianMs)} (${significant(vanillaOneThread.medianMs / vanilla.medianMs)}×)`;
+// A time with how many times `reference`'s it is.
+function timeAgainst(ms: number, reference: number): string {
+  return `${formatTime(ms)} (${significant(ms / reference)}×)`;
 }
 
-function configRow(result: ConfigResult): string {
+function oneThreadCell(result: ConfigResult): string {
+  const { vanilla, vanillaOneThread } = result.engines;
+  return vanilla && vanillaOneThread ? timeAgainst(vanillaOneThread.medianMs, vanilla.medianMs) : DASH;
+}
+
+function avx2Cells(result: ConfigResult, report: BenchReport): string[] {
+  const { vanilla, vanillaAvx2 } = result.engines;
+  if (vanillaAvx2) return [formatTime(vanillaAvx2.medianMs), formatPercent(vanillaAvx2.percentOfFmaPeak)];
+  if (report.kernelPath === 'avx2' && vanilla) return ['(the above)', formatPercent(vanilla.percentOfFmaPeak)];
+  return [DASH, DASH];
+}
+
+// The L2 floor, with vanilla-rnn's time over it (below 1: faster than one core reading W_hh from L2).
+function l2FloorCell(result: ConfigResult, machine: MachineInfo): string {
+  const { vanilla } = result.engines;
+  if (result.l2FloorMs === null || !vanilla) return DASH;
+  const bytes = wHhBytes(result);
+  if (machine.l1DataBytes !== null && bytes <= machine.l1DataBytes / 2) return `W_hh in L1 (${bytes / 1024} KiB)`;
+  return `${formatTime(result.l2FloorMs)} (${significant(vanilla.medianMs / result.l2FloorMs)}×)`;
+}
+
+function neighbourCell(result: ConfigResult): string {
+  const n = result.neighbour;
+  if (!n) return DASH;
+  return `${formatTime(n.vanillaOneThread.medianMs)} → ${formatTime(n.vanilla.medianMs)} (${significant(n.speedup)}×)`;
+}
+
+function configRow(result: ConfigResult, report: BenchReport): string {
   const ratio = result.onnxruntimeOverVanilla === null ? DASH : `${significant(result.onnxruntimeOverVanilla)}×`;
+  const { vanilla, onnxruntime, typescript } = result.engines;
   const cells = [
     `${result.name} ${describeShape(result)}`,
-    ...engineCells(result.engines.vanilla, true),
+    timeCell(vanilla),
+    vanilla ? significant(vanilla.gflops) : DASH,
+    formatPercent(vanilla?.percentOfFmaPeak ?? null),
+    ...avx2Cells(result, report),
     oneThreadCell(result),
-    ...engineCells(result.engines.onnxruntime, true),
+    l2FloorCell(result, report.machine),
+    neighbourCell(result),
+    timeCell(onnxruntime),
     ratio,
-    ...engineCells(result.engines.typescript, false),
+    timeCell(typescript),
     agreementCell(result.agreement),
   ];
   return `| ${cells.join(' | ')} |`;
@@ -70,24 +100,44 @@ function machineLine(machine: MachineInfo, report: BenchReport): string {
     report.kernelPath === null ? null : `kernel ${report.kernelPath}`,
   ].filter((part) => part !== null);
   const threads = `${report.threads} threads${vanilla.length > 0 ? ` (vanilla-rnn ${vanilla.join(', ')})` : ''}`;
-  return `Measured on ${parts.join(', ')}; ${threads}, float32, median per forward call${report.quick ? ', --quick' : ''}; `
-    + 'vanilla-rnn and onnxruntime-node take turns in rounds, so a slow spell of the machine falls on both.';
+  const loads = (l: number[]) => l.map((x) => x.toFixed(1)).join(', ');
+  const load = machine.loadAverage && report.loadAverageAtEnd
+    ? `; load average ${loads(machine.loadAverage)} at the start, ${loads(report.loadAverageAtEnd)} at the end` : '';
+  return `Measured on ${parts.join(', ')}; ${threads}, float32, median per forward call${report.quick ? ', --quick' : ''}${load}; `
+    + 'the engines of a config take turns in rounds, so a slow spell of the machine falls on all of them.';
 }
 
-function peakLine(report: BenchReport): string {
-  if (!report.peak) return 'sgemm peak: not measured (see the notes).';
-  const { size, gflops, medianMs } = report.peak;
-  return `sgemm peak (OpenBLAS ${size}×${size}×${size} through the addon): ${significant(gflops)} GFLOP/s (${formatTime(medianMs)}).`;
+function referenceLines(report: BenchReport): string[] {
+  const hw = report.hardware;
+  if (!hw) return ['Hardware references: not measured (see the notes).'];
+  const peaks = Object.entries(hw.fmaPeakGflops).map(([path, gflops]) => `${path} ${significant(gflops)} GFLOP/s`);
+  const widest = Object.keys(hw.fmaPeakGflops)[0];
+  return [
+    `Measured at the start of this run: the FMA peak on ${hw.threads} threads (independent FMA chains on every thread at once) `
+    + `${peaks.join(', ')}; one core's L2 read rate (${hw.l2Bytes / 1024} KiB buffer, ${widest} loads) ${significant(hw.l2ReadGBps)} GB/s. `
+    + `OpenBLAS's sgemm (${hw.sgemm.size}³ through the bench addon, ${hw.threads} threads; not a reference): ${significant(hw.sgemm.gflops)} GFLOP/s.`,
+    '',
+    'GFLOP/s counts 2·T·B·(D·H + H·H) per layer and direction. The L2 floor (B = 1 only) is W_hh\'s bytes × T × layers × directions '
+    + 'over the L2 read rate: one core re-reading every W_hh from L2 at each step (not a bound for a W_hh within half of L1, which is read faster). '
+    + 'Busy neighbour: another process spins on one core while vanilla-rnn runs on one thread and on the run\'s threads (their speed ratio; below 1 the threads lose).',
+  ];
 }
 
-const HEADER = [
-  '| config (T, B, D, H) | vanilla-rnn | GFLOP/s | % of peak | vanilla-rnn, 1 thread (its time / the above) | onnxruntime-node | GFLOP/s | % of peak | onnxruntime / vanilla-rnn | TypeScript loop | outputs agree |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-];
+function tableHeader(report: BenchReport): string[] {
+  const path = report.kernelPath ?? 'kernel';
+  const cells = [
+    'config (T, B, D, H)', `vanilla-rnn (${path})`, 'GFLOP/s', `% of ${path} FMA peak`, 'avx2 path', '% of avx2 FMA peak',
+    'vanilla-rnn, 1 thread (its time / the above)', 'L2 floor (vanilla-rnn / floor)',
+    'busy neighbour: 1 thread → threads (speed ratio)', 'onnxruntime-node', 'onnxruntime / vanilla-rnn', 'TypeScript loop',
+    'outputs agree',
+  ];
+  const align = ['---', ...cells.slice(1, -1).map(() => '---:'), '---'];
+  return [`| ${cells.join(' | ')} |`, `|${align.join('|')}|`];
+}
 
 export function formatMarkdown(report: BenchReport): string[] {
-  const lines = [machineLine(report.machine, report), '', peakLine(report)];
-  if (report.configs.length > 0) lines.push('', ...HEADER, ...report.configs.map(configRow));
+  const lines = [machineLine(report.machine, report), '', ...referenceLines(report)];
+  if (report.configs.length > 0) lines.push('', ...tableHeader(report), ...report.configs.map((config) => configRow(config, report)));
   if (report.wholeModels) lines.push(...formatWholeModels(report.wholeModels, formatTime));
   if (report.serving) lines.push(...formatServing(report.serving));
   if (report.notes.length > 0) lines.push('', ...report.notes.map((note) => `- ${note}`));

@@ -3,11 +3,11 @@ import type { TimingPolicy } from './timing';
 
 export interface BenchPolicy {
   timing: TimingPolicy;
-  /** The sgemm peak is one ~17 GFLOP call: a few samples give a stable median. */
-  peakTiming: TimingPolicy;
+  /** The sgemm line is one ~17 GFLOP call: a few samples give a stable median. */
+  sgemmTiming: TimingPolicy;
   /** Skip the TypeScript loop above this much work per call (it runs at roughly 1 GFLOP/s). */
   typescriptMaxFlops: number;
-  /** Idle time before each engine: OpenBLAS's and onnxruntime's worker threads keep spinning for a
+  /** Idle time before each engine (and each block of its samples): OpenBLAS's and onnxruntime's worker threads keep spinning for a
    *  while after a call (OpenBLAS about 0.1 s) and would steal cores from the next engine. */
   settleMs: number;
   /** The compared engines take turns in this many rounds (see timeInRounds). */
@@ -16,7 +16,7 @@ export interface BenchPolicy {
 
 export const FULL: BenchPolicy = {
   timing: { warmupSeconds: 0.3, budgetSeconds: 1.5, minSamples: 3, maxSamples: 2000, minSampleSeconds: 0.002 },
-  peakTiming: { warmupSeconds: 0.3, budgetSeconds: 1.5, minSamples: 5, maxSamples: 50, minSampleSeconds: 0 },
+  sgemmTiming: { warmupSeconds: 0.3, budgetSeconds: 1.5, minSamples: 5, maxSamples: 50, minSampleSeconds: 0 },
   typescriptMaxFlops: Infinity,
   settleMs: 150,
   rounds: 5,
@@ -24,8 +24,8 @@ export const FULL: BenchPolicy = {
 
 export const QUICK: BenchPolicy = {
   timing: { warmupSeconds: 0.03, budgetSeconds: 0.1, minSamples: 3, maxSamples: 200, minSampleSeconds: 0.001 },
-  peakTiming: { warmupSeconds: 0, budgetSeconds: 0, minSamples: 2, maxSamples: 2, minSampleSeconds: 0 },
+  sgemmTiming: { warmupSeconds: 0, budgetSeconds: 0, minSamples: 2, maxSamples: 2, minSampleSeconds: 0 },
   typescriptMaxFlops: 3e8,
-  settleMs: 150,
+  settleMs: 20,
   rounds: 1,
 };

@@ -7,7 +7,13 @@ export interface ThreadControl {
   getNumThreads(): number;
 }
 
-type RuntimeApi = Partial<ThreadControl & { getKernelPath(): string }>;
+export interface KernelPathControl {
+  setKernelPath(path: string): void;
+  getKernelPath(): string;
+  supportedKernelPaths(): string[];
+}
+
+type RuntimeApi = Partial<ThreadControl & KernelPathControl>;
 
 const api = vanilla as unknown as RuntimeApi;
 
@@ -16,7 +22,13 @@ export function vanillaThreadControl(): ThreadControl | null {
   return { setNumThreads: api.setNumThreads, getNumThreads: api.getNumThreads };
 }
 
-/** The instruction-set path the kernel runs ('avx512', 'avx2', 'portable'), when the build says. */
+export function vanillaKernelPathControl(): KernelPathControl | null {
+  const { setKernelPath, getKernelPath, supportedKernelPaths } = api;
+  if (typeof setKernelPath !== 'function' || typeof getKernelPath !== 'function' || typeof supportedKernelPaths !== 'function') return null;
+  return { setKernelPath, getKernelPath, supportedKernelPaths };
+}
+
+/** The instruction-set path the kernel runs ('avx512', 'avx2', 'neon', 'portable'), when the build says. */
 export function vanillaKernelPath(): string | null {
   return typeof api.getKernelPath === 'function' ? api.getKernelPath() : null;
 }

@@ -6,6 +6,7 @@ import { compareOutputs } from '../bench/agreement';
 import { selectConfigs } from '../bench/configs';
 import { formatMarkdown } from '../bench/format-table';
 import { timeInRounds } from '../bench/timing';
+import { getKernelPath, supportedKernelPaths } from '../lib/index';
 
 const names = BENCH_CONFIGS.map((config) => config.name);
 
@@ -25,10 +26,64 @@ describe('bench --quick', () => {
       for (const engine of [config.engines.vanilla, config.engines.onnxruntime]) {
         expect(engine?.medianMs, config.name).toBeGreaterThan(0);
         expect(engine?.gflops, config.name).toBeGreaterThan(0);
-        if (report.peak) expect(engine?.percentOfPeak, config.name).toBeGreaterThan(0);
       }
       expect(config.flops, config.name).toBeGreaterThan(0);
       expect(config.onnxruntimeOverVanilla, config.name).toBeGreaterThan(0);
+    }
+  });
+
+  it('measures the FMA peak of every SIMD path the CPU runs, and the L2 read rate, or says why not', () => {
+    const simd = supportedKernelPaths().filter((path) => path !== 'portable');
+    if (!report.hardware) {
+      expect(report.notes.join('\n')).toMatch(simd.length === 0 ? /no SIMD path/ : /bench addon .* not built/);
+      return;
+    }
+    expect(Object.keys(report.hardware.fmaPeakGflops)).toEqual(simd);
+    for (const gflops of Object.values(report.hardware.fmaPeakGflops)) expect(gflops).toBeGreaterThan(0);
+    expect(report.hardware.l2ReadGBps).toBeGreaterThan(0);
+    expect(report.hardware.sgemm.gflops).toBeGreaterThan(0);
+  });
+
+  it('sets vanilla-rnn against the FMA peak of its path, and against the AVX2 path\'s where the CPU has a wider one', () => {
+    const hardware = report.hardware;
+    if (!hardware) return;
+    for (const config of report.configs) {
+      const { vanilla, vanillaAvx2 } = config.engines;
+      expect(vanilla?.kernelPath).toBe(getKernelPath());
+      expect(vanilla!.percentOfFmaPeak).toBeCloseTo(100 * vanilla!.gflops / hardware.fmaPeakGflops[getKernelPath() as 'avx2']!);
+      if (getKernelPath() === 'avx512') {
+        expect(vanillaAvx2?.kernelPath, config.name).toBe('avx2');
+        expect(vanillaAvx2!.percentOfFmaPeak).toBeCloseTo(100 * vanillaAvx2!.gflops / hardware.fmaPeakGflops.avx2!);
+        expect(config.agreement.vanillaAvx2?.ok, config.name).toBe(true);
+      } else {
+        expect(vanillaAvx2, config.name).toBeUndefined();
+      }
+    }
+    expect(getKernelPath()).toBe(supportedKernelPaths()[0]); // the AVX2 engine put the path back
+  });
+
+  it('gives B = 1 configs their L2 floor: W_hh\'s bytes × T × layers × directions over the L2 read rate', () => {
+    const hardware = report.hardware;
+    if (!hardware) return;
+    for (const config of report.configs) {
+      if (config.batch !== 1) {
+        expect(config.l2FloorMs, config.name).toBeNull();
+        continue;
+      }
+      const bytes = 4 * config.hiddenSize ** 2 * config.steps * config.numLayers * (config.bidirectional ? 2 : 1);
+      expect(config.l2FloorMs, config.name).toBeCloseTo(bytes / (hardware.l2ReadGBps * 1e6), 9);
+    }
+  });
+
+  it('times one thread against the run\'s threads beside a busy neighbour', () => {
+    for (const config of report.configs) {
+      const neighbour = config.neighbour;
+      if (report.threads === 1) {
+        expect(neighbour, config.name).toBeNull();
+        continue;
+      }
+      expect(neighbour!.vanilla.medianMs, config.name).toBeGreaterThan(0);
+      expect(neighbour!.speedup, config.name).toBeCloseTo(neighbour!.vanillaOneThread.medianMs / neighbour!.vanilla.medianMs);
     }
   });
 
@@ -63,15 +118,16 @@ describe('bench --quick', () => {
     expect(formatMarkdown(report).join('\n')).toContain('| short requests, T = 1..16 |');
   });
 
-  it('reports the sgemm peak when the addon has sgemm, or says why not', () => {
-    if (report.peak) expect(report.peak.gflops).toBeGreaterThan(0);
-    else expect(report.notes.join('\n')).toMatch(/sgemm/);
-  });
-
-  it('formats a Markdown table with the machine and one row per config', () => {
+  it('formats a Markdown table with the machine, the references and one row per config', () => {
     const lines = formatMarkdown(report);
     expect(lines[0]).toContain(report.machine.cpuModel);
-    for (const name of names) expect(lines.some((line) => line.startsWith(`| ${name} (`))).toBe(true);
+    if (report.hardware) expect(lines.join('\n')).toMatch(/FMA peak on \d+ threads .* GFLOP\/s.*L2 read rate .* GB\/s/);
+    expect(lines.join('\n')).not.toMatch(/sgemm peak|% of peak/);
+    const header = lines.find((line) => line.startsWith('| config'))!.split(' | ');
+    for (const name of names) {
+      const row = lines.find((line) => line.startsWith(`| ${name} (`));
+      expect(row?.split(' | '), name).toHaveLength(header.length);
+    }
   });
 });
 

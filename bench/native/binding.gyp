@@ -4,7 +4,12 @@
       "target_name": "bench_probes",
       "sources": [
         "probes_addon.cc",
-        "../../native/binding/js_args.cc"
+        "../../native/binding/js_args.cc",
+        "../../native/kernel/kernel_path.cc",
+        "../../native/probes/hardware_probes.cc",
+        "../../native/probes/probe_avx512.cc",
+        "../../native/probes/probe_avx2.cc",
+        "../../native/probes/probe_neon.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

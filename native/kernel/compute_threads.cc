@@ -11,6 +11,8 @@ namespace vrnn {
 namespace {
 
 constexpr auto kSpinTime = std::chrono::microseconds(100);
+// A yield that takes this long ran another thread: this core is wanted by someone else.
+constexpr auto kContendedYield = std::chrono::microseconds(20);
 
 int DefaultThreads() {
   if (const char* env = std::getenv("VANILLA_RNN_NUM_THREADS")) {
@@ -123,27 +125,47 @@ void ComputeThreads::RunOnHelpers(int helpers, const std::function<void(int, int
   }
   job_ready_.notify_all();
   task(0, thread_count);
-  // The threads leave the task within a barrier's time of each other: spin before sleeping.
+  {
+    // A helper that has not started by now (its core is busy with another process, say) is not
+    // waited for: the task claims its work as it goes, so this thread has done that helper's share.
+    std::lock_guard<std::mutex> lock(job_mutex_);
+    job_unfinished_.fetch_sub(job_threads_ - job_next_index_);
+    job_next_index_ = job_threads_;
+  }
+  // The started threads leave the task within a barrier's time of each other: spin before sleeping.
   if (!SpinUntilFor([&] { return job_unfinished_.load() == 0; }, kSpinTime)) {
     std::unique_lock<std::mutex> lock(job_mutex_);
     job_done_.wait(lock, [&] { return job_unfinished_.load() == 0; });
   }
 }
 
+// A helper done early (it projected ahead of the recurrence) keeps its core until the call ends
+// and a little after: a core left idle may be halted by a hypervisor, making the next call's
+// wake-up cost more than the call (measured: 200 us on a 2-vCPU VM), and back-to-back calls are
+// common (a service, a loop). It yields at every check and stops, to sleep, as soon as a yield
+// shows that another thread wants the core (a busy neighbour, or this call's own thread): spinning
+// beside it would take the core's time from the call, and the core will not be halted anyway. It
+// also stops once the budget's cores are all computing (calls on libuv threads).
+void ComputeThreads::SpinForNextJob(long seen) {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point deadline = Clock::time_point::max();
+  for (;;) {
+    if (job_generation_.load() != seen) return;
+    const Clock::time_point now = Clock::now();
+    if (!job_running_.load()) {
+      if (busy_slots_.load() >= max_threads_.load()) return;
+      if (deadline == Clock::time_point::max()) deadline = now + kSpinTime;
+      else if (now > deadline) return;
+    }
+    std::this_thread::yield();
+    if (Clock::now() - now > kContendedYield) return;
+  }
+}
+
 void ComputeThreads::HelperLoop() {
   long seen = 0;
   for (;;) {
-    // A helper done early (it projected ahead of the recurrence) keeps its core until the call
-    // ends: the call holds its slot anyway, and a core left idle may be halted by a hypervisor,
-    // making the next call's wake-up cost more than the call (measured: 200 us on a 2-vCPU VM).
-    // It yields at every check, so a busy neighbour on that core runs instead of it rather than
-    // beside the call's own threads.
-    SpinUntil([&] { return !job_running_.load() || job_generation_.load() != seen; }, 0);
-    // Back-to-back calls are common (a service, a loop): a helper that spins a little after a job
-    // is there for the next one without a futex wake-up, which costs more than a small call. It
-    // stops as soon as the budget's cores are all computing (calls on libuv threads), not to take
-    // a core from them.
-    SpinUntilFor([&] { return job_generation_.load() != seen || busy_slots_.load() >= max_threads_.load(); }, kSpinTime);
+    SpinForNextJob(seen);
     std::unique_lock<std::mutex> lock(job_mutex_);
     job_ready_.wait(lock, [&] { return stopping_ || (job_generation_.load() != seen && job_next_index_ < job_threads_); });
     if (stopping_) return;

@@ -27,7 +27,9 @@ class ComputeLease {
   ~ComputeLease();
 
   int threads() const { return slots_; }
-  // Runs task(thread_index, threads()) on every leased thread, the caller being thread 0.
+  // Runs task(thread_index, threads()) on the caller as thread 0, and on each leased helper that
+  // starts before the caller's task returns; the others never run it. So a task claims its work
+  // as it goes, and waits for another index only once that index has started.
   void Run(const std::function<void(int, int)>& task);
 
  private:
@@ -63,6 +65,7 @@ class ComputeThreads {
   int AcquireSlots(int wanted);
   void ReleaseSlots(int slots);
   void RunOnHelpers(int helpers, const std::function<void(int, int)>& task, int thread_count);
+  void SpinForNextJob(long seen);
   void HelperLoop();
 
   std::atomic<int> max_threads_;

@@ -15,11 +15,8 @@ constexpr double kMaxSmallCallWork = 2.0e5;
 // exchanged). Below it (B = 1, H = 256: 1.6 us a step alone, 1.5 split), one thread recurs while
 // the others project ahead of it.
 constexpr std::size_t kMinStepWorkForSplit = 1 << 18;
-// A thread's share of a row split: at least one full register block of rows.
+// A unit of a row split: at least one full register block of rows.
 constexpr std::size_t kMinSequencesPerShare = 8;
-// W_hh up to this size is streamed by every thread of a row split: half of a current server
-// core's L2 (1-2 MiB), leaving room for the rows.
-constexpr std::size_t kMaxSharedWeightBytes = 512 * 1024;
 
 std::size_t CeilDiv(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
 
@@ -50,7 +47,7 @@ void ForwardPass::Run() {
   ComputeLease lease = ComputeThreads::Instance().Lease(wanted);
   if (small) return RunSmall();
   Prepare(lease.threads());
-  lease.Run([this](int thread, int threads) { RunOnThread(thread, threads); });
+  lease.Run([this](int thread, int) { RunOnThread(thread); });
 }
 
 bool ForwardPass::IsSmall() const {
@@ -90,37 +87,34 @@ int ForwardPass::UsefulThreads() const {
   return static_cast<int>(std::max<std::size_t>(nd_, std::min<std::size_t>(projection_tasks, batch_.max_threads)));
 }
 
-// How `group` threads share one direction's recurrence. Splitting the sequences needs no barrier,
-// but every thread then streams all of W_hh each step, so it is kept to W_hh that stays in a
-// core's L2 beside the rows; splitting the columns halves each thread's W_hh but meets each step.
-ForwardPass::Split ForwardPass::ChooseSplit(int group) const {
-  if (group < 2) return Split::kNone;
+// How `threads` threads share a direction's recurrence. Enough sequences are split into groups
+// (no barrier: sequences are independent); otherwise a large step (B*H*H) is split by columns
+// between the threads a direction has, which meet after every step; otherwise each direction
+// recurs on one thread while the others project ahead of it.
+ForwardPass::Split ForwardPass::ChooseSplit(int threads) const {
+  if (threads < 2) return Split::kNone;
   const std::size_t batch = layout_.batch;
-  if (batch >= 2 * kMinSequencesPerShare && hidden_ * hidden_ * sizeof(float) <= kMaxSharedWeightBytes) return Split::kRows;
-  if (batch * hidden_ * hidden_ >= kMinStepWorkForSplit) return Split::kColumns;
+  if (batch >= 2 * kMinSequencesPerShare) return Split::kRows;
+  const int per_direction = threads / nd_;
+  if (per_direction >= 2 && batch * hidden_ * hidden_ >= kMinStepWorkForSplit) return Split::kColumns;
   return Split::kNone;
 }
 
-void ForwardPass::PlanTeams(int threads) {
+// With two directions each has its own threads (the even ones and the odd ones).
+void ForwardPass::PlanColumnTeams(int threads) {
   const int max_column_parts = static_cast<int>(CeilDiv(hidden_, kColumnAlign));
-  const int max_row_parts = static_cast<int>(layout_.batch / kMinSequencesPerShare);
-  interleave_ = nd_ == 2 && threads == 1;
   for (int dir = 0; dir < nd_; ++dir) {
-    DirectionTeam& team = teams_[dir];
-    const bool own_threads = nd_ == 2 && threads >= 2;
-    team.first_thread = own_threads ? dir : 0;
-    team.step = own_threads ? 2 : 1;
-    const int group = own_threads ? (threads - dir + 1) / 2 : threads;
-    team.split = ChooseSplit(group);
-    team.size = team.split == Split::kRows ? std::min(group, max_row_parts)
-                : team.split == Split::kColumns ? std::min(group, max_column_parts) : 1;
-    team.barrier = team.split == Split::kColumns && team.size > 1 ? std::make_unique<SpinBarrier>(team.size) : nullptr;
+    ColumnTeam& team = teams_[dir];
+    team.first_thread = nd_ == 2 ? dir : 0;
+    team.step = nd_;
+    const int group = nd_ == 2 ? (threads - dir + 1) / 2 : threads;
+    team.size = std::min(group, max_column_parts);
+    team.barrier = team.size > 1 ? std::make_unique<SpinBarrier>(team.size) : nullptr;
   }
 }
 
-// A row-splitting team's threads claim groups of sequences from the sorted order (longest first)
-// until none is left, so a thread descheduled mid-call holds up one group, not a share of them.
-// Eight groups or more per direction, each at least a full register block of rows.
+// A row split's units: groups of sequences from the sorted order (longest first), eight groups or
+// more per direction, each at least a full register block of rows.
 std::size_t ForwardPass::SequencesPerGroup() const {
   return std::max(kMinSequencesPerShare, CeilDiv(CeilDiv(layout_.batch, 8), kMinSequencesPerShare) * kMinSequencesPerShare);
 }
@@ -137,32 +131,84 @@ void ForwardPass::Prepare(int threads) {
   for (RecurrenceCursor& cursor : ws_.cursors) ReserveCursor(cursor, layout_.batch);
   const ProjectionArgs shapes[2] = {ProjectionFor(0, 0), ProjectionFor(0, nd_ - 1)};
   ws_.projection_schedule.Plan(shapes, spec_.num_layers, nd_);
-  if (threads > 1) all_threads_ = std::make_unique<SpinBarrier>(threads);
-  PlanTeams(threads);
-  next_group_ = std::make_unique<std::atomic<std::size_t>[]>(static_cast<std::size_t>(spec_.num_layers) * 2);
-}
-
-void ForwardPass::RunOnThread(int thread, int threads) {
+  split_ = ChooseSplit(threads);
+  interleave_ = nd_ == 2 && threads == 1;
+  if (split_ == Split::kColumns) {
+    PlanColumnTeams(threads);
+    all_threads_ = std::make_unique<SpinBarrier>(threads);
+  }
+  sequences_per_unit_ = split_ == Split::kRows ? SequencesPerGroup() : layout_.batch;
+  units_per_layer_ = nd_ * CeilDiv(layout_.batch, sequences_per_unit_);
+  next_unit_ = std::make_unique<std::atomic<std::size_t>[]>(spec_.num_layers);
+  units_done_ = std::make_unique<std::atomic<std::size_t>[]>(spec_.num_layers);
   for (int layer = 0; layer < spec_.num_layers; ++layer) {
-    if (interleave_) {
-      RecurInterleaved(layer, thread);
-    } else {
-      bool recurred = false;
-      for (int dir = 0; dir < nd_; ++dir) {
-        const int member = TeamMember(dir, thread);
-        if (member < 0) continue;
-        Recur(layer, dir, member, thread);
-        recurred = true;
-      }
-      if (!recurred) ProjectAhead(layer);
-    }
-    // The next layer projects this one's output: every row of it must be written.
-    if (threads > 1 && layer + 1 < spec_.num_layers) all_threads_->Wait();
+    next_unit_[layer].store(1, std::memory_order_relaxed);  // unit 0 is the calling thread's
+    units_done_[layer].store(0, std::memory_order_relaxed);
   }
 }
 
+void ForwardPass::RunOnThread(int thread) {
+  for (int layer = 0; layer < spec_.num_layers; ++layer) {
+    if (split_ == Split::kColumns) {
+      // Column teams are fixed threads: every leased thread takes part, so all of them are met
+      // after each layer, the last included (none may be left unstarted).
+      RunColumnTeams(layer, thread);
+      all_threads_->Wait();
+      continue;
+    }
+    if (interleave_) {
+      RecurInterleaved(layer, thread);  // the call's only thread
+      continue;
+    }
+    RunUnits(layer, thread);
+    // The next layer projects this one's output: every row of it must be written.
+    if (layer + 1 < spec_.num_layers) AwaitLayer(layer);
+  }
+}
+
+// The calling thread starts with unit 0; then every thread claims units until none is left, and
+// projects what nobody has claimed yet for the units still running.
+void ForwardPass::RunUnits(int layer, int thread) {
+  if (split_ == Split::kRows) ProjectAhead(layer);
+  if (thread == 0) RunUnit(layer, 0, thread);
+  for (;;) {
+    const std::size_t unit = next_unit_[layer].fetch_add(1, std::memory_order_relaxed);
+    if (unit >= units_per_layer_) break;
+    RunUnit(layer, unit, thread);
+  }
+  ProjectAhead(layer);
+}
+
+void ForwardPass::RunUnit(int layer, std::size_t unit, int thread) {
+  const int dir = static_cast<int>(unit % nd_);
+  const std::size_t first = unit / nd_ * sequences_per_unit_;
+  DirectionJob job = JobFor(layer, dir);
+  job.order = ws_.order.data() + first;
+  job.sequence_count = std::min(sequences_per_unit_, layout_.batch - first);
+  RecurColumns(layer, dir, job, ws_.cursors[thread * 2 + dir], 0, hidden_, nullptr);
+  units_done_[layer].fetch_add(1, std::memory_order_release);
+}
+
+void ForwardPass::AwaitLayer(int layer) {
+  SpinUntil([&] { return units_done_[layer].load(std::memory_order_acquire) == units_per_layer_; });
+}
+
+void ForwardPass::RunColumnTeams(int layer, int thread) {
+  bool recurred = false;
+  for (int dir = 0; dir < nd_; ++dir) {
+    const int member = TeamMember(dir, thread);
+    if (member < 0) continue;
+    const ColumnTeam& team = teams_[dir];
+    std::size_t begin = 0, end = hidden_;
+    ColumnRange(hidden_, member, team.size, &begin, &end);
+    RecurColumns(layer, dir, JobFor(layer, dir), ws_.cursors[thread * 2 + dir], begin, end, team.barrier.get());
+    recurred = true;
+  }
+  if (!recurred) ProjectAhead(layer);
+}
+
 int ForwardPass::TeamMember(int dir, int thread) const {
-  const DirectionTeam& team = teams_[dir];
+  const ColumnTeam& team = teams_[dir];
   const int offset = thread - team.first_thread;
   if (offset < 0 || offset % team.step != 0 || offset / team.step >= team.size) return -1;
   return offset / team.step;
@@ -176,39 +222,20 @@ void ForwardPass::ProjectAhead(int layer) {
   }
 }
 
-void ForwardPass::Recur(int layer, int dir, int member, int thread) {
-  const DirectionTeam& team = teams_[dir];
-  DirectionJob job = JobFor(layer, dir);
-  RecurrenceCursor& cursor = ws_.cursors[thread * 2 + dir];
-  if (team.split != Split::kRows) {
-    std::size_t begin = 0, end = hidden_;
-    if (team.split == Split::kColumns) ColumnRange(hidden_, member, team.size, &begin, &end);
-    return RecurColumns(layer, dir, job, cursor, begin, end);
-  }
-  const std::size_t group = SequencesPerGroup();
-  for (;;) {
-    const std::size_t first = next_group_[layer * 2 + dir].fetch_add(group, std::memory_order_relaxed);
-    if (first >= layout_.batch) return;
-    job.order = ws_.order.data() + first;
-    job.sequence_count = std::min(group, layout_.batch - first);
-    RecurColumns(layer, dir, job, cursor, 0, hidden_);
-  }
-}
-
-// Every step of `job`'s sequences for columns [begin, end), each step once its projection is done.
+// Every step of `job`'s sequences for columns [begin, end), each step once its projection is done;
+// a column split's threads meet at `barrier` after every step.
 void ForwardPass::RecurColumns(int layer, int dir, const DirectionJob& job, RecurrenceCursor& cursor,
-                               std::size_t begin, std::size_t end) {
-  const DirectionTeam& team = teams_[dir];
+                               std::size_t begin, std::size_t end, SpinBarrier* barrier) {
   const ProjectionArgs projection = ProjectionFor(layer, dir);
   std::size_t ready = 0;
   // Column-split threads meet every step, so one projecting a task would hold the others up, and
   // a task's GEMM evicts their halves of a large W_hh from L2: they project everything first.
-  if (team.split == Split::kColumns) ws_.projection_schedule.AwaitAll(layer, dir, projection);
+  if (barrier) ws_.projection_schedule.AwaitAll(layer, dir, projection);
   BeginRecurrence(job, cursor);
   for (std::size_t s = 0; s < layout_.steps; ++s) {
     ws_.projection_schedule.AwaitStep(layer, dir, s, projection, &ready);
     if (begin < end) AdvanceRecurrence(job, cursor, s, begin, end);
-    if (team.barrier) team.barrier->Wait();
+    if (barrier) barrier->Wait();
   }
   if (begin < end) FinishRecurrence(job, cursor, begin, end);
 }

@@ -2,12 +2,14 @@
 // the call may use. All allocation happens before the threads start.
 //
 // Per layer: the recurrence threads start at once, each step awaiting the projection rows it reads
-// (see ProjectionSchedule); threads with no part in the recurrence project ahead of it; all meet
-// before the next layer, which reads this one's output. A bidirectional layer gives each direction
-// its own threads (the directions are independent). A direction's threads split its sequences when
-// there are enough of them (claimed in groups as threads come free; no barrier: sequences are
-// independent), or else its columns, meeting after every step, which pays only when a step is
-// large; small steps keep one thread.
+// (see ProjectionSchedule); threads with no part in the recurrence project ahead of it. The
+// recurrence is cut into units, each direction's sequences in groups when there are enough of
+// them (sequences are independent) or else each direction whole, and threads claim units as they
+// come free: the calling thread takes the first, so a helper that never starts (its core busy
+// with another process) leaves nothing undone, and one descheduled mid-call holds up one unit, not
+// a share of them. The next layer, which reads this one's output, starts once every unit is done.
+// Only a direction whose steps are large and few (B < 16, B*H*H large) splits its columns between
+// threads that meet after every step.
 #pragma once
 
 #include <atomic>
@@ -31,27 +33,29 @@ class ForwardPass {
  private:
   enum class Split { kNone, kColumns, kRows };
 
-  struct DirectionTeam {  // the threads of one direction in the recurrence
+  struct ColumnTeam {     // the threads of one direction in a column split
     int first_thread;     // threads first_thread, first_thread + step, ...
     int step;
-    int size;             // threads that share the work (the rest of the group project ahead)
-    Split split;
-    std::unique_ptr<SpinBarrier> barrier;  // column splits only
+    int size;
+    std::unique_ptr<SpinBarrier> barrier;
   };
 
   bool IsSmall() const;
   void RunSmall();
   int UsefulThreads() const;
-  Split ChooseSplit(int group) const;
-  void PlanTeams(int threads);
+  Split ChooseSplit(int threads) const;
+  void PlanColumnTeams(int threads);
   std::size_t SequencesPerGroup() const;
   void Prepare(int threads);
-  void RunOnThread(int thread, int threads);
+  void RunOnThread(int thread);
+  void RunUnits(int layer, int thread);
+  void RunUnit(int layer, std::size_t unit, int thread);
+  void AwaitLayer(int layer);
+  void RunColumnTeams(int layer, int thread);
   int TeamMember(int dir, int thread) const;  // -1 when the thread has no part in dir's recurrence
   void ProjectAhead(int layer);
-  void Recur(int layer, int dir, int member, int thread);
   void RecurColumns(int layer, int dir, const DirectionJob& job, RecurrenceCursor& cursor, std::size_t begin,
-                    std::size_t end);
+                    std::size_t end, SpinBarrier* barrier);
   void RecurInterleaved(int layer, int thread);
   ProjectionArgs ProjectionFor(int layer, int dir) const;
   DirectionJob JobFor(int layer, int dir) const;
@@ -67,11 +71,16 @@ class ForwardPass {
   const std::size_t hidden_;
   StepKernel kernel_;
   StepKernel projection_kernel_;  // nullptr: sgemm
-  DirectionTeam teams_[2];
+  Split split_ = Split::kNone;
   bool interleave_ = false;  // one thread advances both directions step by step
+  // Units: per layer, unit u is direction u % nd, group u / nd of the sorted sequences.
+  std::size_t sequences_per_unit_ = 0;
+  std::size_t units_per_layer_ = 0;
+  std::unique_ptr<std::atomic<std::size_t>[]> next_unit_;   // [layers]: the next unclaimed unit
+  std::unique_ptr<std::atomic<std::size_t>[]> units_done_;  // [layers]
+  // Column splits only.
+  ColumnTeam teams_[2];
   std::unique_ptr<SpinBarrier> all_threads_;
-  // Row splits, by layer and direction: the next unclaimed sequence of `order`.
-  std::unique_ptr<std::atomic<std::size_t>[]> next_group_;
 };
 
 }  // namespace vrnn

@@ -7,6 +7,7 @@
 // registers. Each accumulator sums over k = 0, 1, ... in order, so the blocking never changes a bit.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <utility>
@@ -21,15 +22,16 @@ template <typename S>
 struct Epilogue {
   typename S::Vec clip_hi, clip_lo;
   bool clip;
-  ActivationKind kind;  // kTanh, kRelu or kAffine (none: a scalar pass follows)
 };
 
-// max/min return their second operand when either is NaN; keeping the value second propagates NaN.
-template <typename S>
+// The activation is a template argument (kTanh, kRelu, or kAffine for none: a scalar pass
+// follows), so no block tests it per vector. max/min return their second operand when either is
+// NaN; keeping the value second propagates NaN.
+template <typename S, ActivationKind K>
 inline typename S::Vec Finish(const Epilogue<S>& e, typename S::Vec v) {
   if (e.clip) v = S::Min(e.clip_hi, S::Max(e.clip_lo, v));
-  if (e.kind == ActivationKind::kTanh) return Tanh<S>(v);
-  if (e.kind == ActivationKind::kRelu) return S::Max(S::Zero(), v);
+  if constexpr (K == ActivationKind::kTanh) return Tanh<S>(v);
+  if constexpr (K == ActivationKind::kRelu) return S::Max(S::Zero(), v);
   return v;
 }
 
@@ -42,7 +44,7 @@ struct BlockArgs {
   const Epilogue<S>* epilogue;
 };
 
-template <typename S, int R, int C>
+template <typename S, ActivationKind K, int R, int C>
 void Block(const BlockArgs<S>& a, std::size_t r0, std::size_t j0) {
   using Vec = typename S::Vec;
   constexpr int W = S::kWidth;
@@ -67,6 +69,12 @@ void Block(const BlockArgs<S>& a, std::size_t r0, std::size_t j0) {
       for (int c = 0; c < C; ++c) acc[r][c] = S::Fma(hb, w[c], acc[r][c]);
     }
   }
+  // Copies the compiler keeps in registers: the vector types may alias the floats stored below,
+  // so fields read through a pointer would be reloaded after every store.
+  const Epilogue<S> e = *a.epilogue;
+  const float* const bias_row = a.weights->bias;
+  const float* const* const projected_rows = a.rows->projected;
+  float* const* const out_rows = a.rows->out;
   // Whole vectors are loaded and stored plainly: AMD cores do not forward a masked store to the
   // next step's loads of the state, which then wait for the store to retire.
 #pragma GCC unroll 16
@@ -74,13 +82,13 @@ void Block(const BlockArgs<S>& a, std::size_t r0, std::size_t j0) {
     const std::size_t j = j0 + W * c;
     const bool whole = a.col_end - j >= static_cast<std::size_t>(W);
     const typename S::Tail tail = S::FirstLanes(a.col_end - j);
-    const Vec bias = S::Load(a.weights->bias + j);  // padded to whole panels
+    const Vec bias = S::Load(bias_row + j);  // padded to whole panels
 #pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
-      const float* projected = a.rows->projected[r0 + r] + j;
-      float* out = a.rows->out[r0 + r] + j;
+      const float* projected = projected_rows[r0 + r] + j;
+      float* out = out_rows[r0 + r] + j;
       const Vec p = whole ? S::Load(projected) : S::LoadTail(projected, tail);
-      const Vec v = Finish(*a.epilogue, S::Add(acc[r][c], S::Add(p, bias)));
+      const Vec v = Finish<S, K>(e, S::Add(acc[r][c], S::Add(p, bias)));
       if (whole) S::Store(out, v);
       else S::StoreTail(out, tail, v);
     }
@@ -90,37 +98,70 @@ void Block(const BlockArgs<S>& a, std::size_t r0, std::size_t j0) {
 template <typename S>
 using BlockFn = void (*)(const BlockArgs<S>&, std::size_t, std::size_t);
 
-template <typename S, int R, int... C>
+template <typename S, ActivationKind K, int R, int... C>
 constexpr std::array<BlockFn<S>, sizeof...(C)> BlocksUpTo(std::integer_sequence<int, C...>) {
-  return {&Block<S, R, C + 1>...};
+  return {&Block<S, K, R, C + 1>...};
 }
 
 // Rows [r0, r0 + R) of columns [col_begin, col_end): full blocks of CMax vectors, then one
 // narrower block for the remaining columns.
-template <typename S, int R, int CMax>
+template <typename S, ActivationKind K, int R, int CMax>
 void RowBlock(const BlockArgs<S>& a, std::size_t r0, std::size_t col_begin) {
   constexpr std::size_t W = S::kWidth;
-  static constexpr auto kNarrower = BlocksUpTo<S, R>(std::make_integer_sequence<int, CMax>{});
+  static constexpr auto kNarrower = BlocksUpTo<S, K, R>(std::make_integer_sequence<int, CMax>{});
   std::size_t j = col_begin;
-  for (; j + W * CMax <= a.col_end; j += W * CMax) Block<S, R, CMax>(a, r0, j);
+  for (; j + W * CMax <= a.col_end; j += W * CMax) Block<S, K, R, CMax>(a, r0, j);
   const std::size_t vectors = (a.col_end - j + W - 1) / W;
   if (vectors > 0) kNarrower[vectors - 1](a, r0, j);
 }
 
-// Fewer rows leave registers for more columns: enough independent FMA chains either way.
+// Asks for rows [first, first + count) of the step while the blocks before them run: each row's
+// h_prev (read a float at a time, so the hardware prefetcher barely sees a stream in a row of a
+// few cache lines), and its projected and out columns [begin, col_end) of this panel.
 template <typename S>
+void PrefetchRows(const BlockArgs<S>& a, std::size_t first, std::size_t count, std::size_t begin) {
+  constexpr std::size_t kLineFloats = 64 / sizeof(float);
+  const std::size_t depth = a.weights->depth;
+  for (std::size_t r = first; r < first + count; ++r) {
+    const float* h = a.rows->h_prev[r];
+    for (std::size_t k = 0; k < depth; k += kLineFloats) __builtin_prefetch(h + k, 0, 3);
+    const float* p = a.rows->projected[r];
+    float* out = a.rows->out[r];
+    for (std::size_t j = begin; j < a.col_end; j += kLineFloats) {
+      __builtin_prefetch(p + j, 0, 3);
+      __builtin_prefetch(out + j, 1, 3);
+    }
+  }
+}
+
+// Fewer rows leave registers for more columns: enough independent FMA chains either way.
+template <typename S, ActivationKind K>
 void StepPanel(const BlockArgs<S>& a, std::size_t row_count, std::size_t begin) {
   std::size_t r = 0;
   if constexpr (S::kRegisters >= 32) {
-    for (; r + 8 <= row_count; r += 8) RowBlock<S, 8, 3>(a, r, begin);
-    if (r + 4 <= row_count) { RowBlock<S, 4, 4>(a, r, begin); r += 4; }
-    if (r + 2 <= row_count) { RowBlock<S, 2, 6>(a, r, begin); r += 2; }
+    for (; r + 8 <= row_count; r += 8) {
+      PrefetchRows(a, r + 8, std::min<std::size_t>(8, row_count - (r + 8)), begin);
+      RowBlock<S, K, 8, 3>(a, r, begin);
+    }
+    if (r + 4 <= row_count) { RowBlock<S, K, 4, 4>(a, r, begin); r += 4; }
+    if (r + 2 <= row_count) { RowBlock<S, K, 2, 6>(a, r, begin); r += 2; }
   } else {
-    for (; r + 6 <= row_count; r += 6) RowBlock<S, 6, 2>(a, r, begin);
-    if (r + 4 <= row_count) { RowBlock<S, 4, 2>(a, r, begin); r += 4; }
-    if (r + 2 <= row_count) { RowBlock<S, 2, 4>(a, r, begin); r += 2; }
+    for (; r + 6 <= row_count; r += 6) {
+      PrefetchRows(a, r + 6, std::min<std::size_t>(6, row_count - (r + 6)), begin);
+      RowBlock<S, K, 6, 2>(a, r, begin);
+    }
+    if (r + 4 <= row_count) { RowBlock<S, K, 4, 2>(a, r, begin); r += 4; }
+    if (r + 2 <= row_count) { RowBlock<S, K, 2, 4>(a, r, begin); r += 2; }
   }
-  if (r < row_count) RowBlock<S, 1, 8>(a, r, begin);
+  if (r < row_count) RowBlock<S, K, 1, 8>(a, r, begin);
+}
+
+template <typename S, ActivationKind K>
+void StepPanels(const PackedStepWeights& w, const StepRows& rows, std::size_t col_begin, std::size_t col_end,
+                const Epilogue<S>& e) {
+  ForEachPanel(w, col_begin, col_end, [&](const float* base, std::size_t begin, std::size_t end) {
+    StepPanel<S, K>({&w, &rows, base, end, &e}, rows.count, begin);
+  });
 }
 
 template <typename S>
@@ -128,11 +169,10 @@ void StepBlocked(const PackedStepWeights& w, const StepRows& rows, std::size_t c
   const bool fused = FusedInRegisters(w.activation.kind);
   // Written as a comparison, not std::isfinite: nothing from another file is called in here.
   const bool finite_clip = w.clip - w.clip == 0.0f;
-  const Epilogue<S> e{S::Set(w.clip), S::Set(-w.clip), fused && finite_clip,
-                      fused ? w.activation.kind : ActivationKind::kAffine};
-  ForEachPanel(w, col_begin, col_end, [&](const float* base, std::size_t begin, std::size_t end) {
-    StepPanel<S>({&w, &rows, base, end, &e}, rows.count, begin);
-  });
+  const Epilogue<S> e{S::Set(w.clip), S::Set(-w.clip), fused && finite_clip};
+  if (w.activation.kind == ActivationKind::kTanh) StepPanels<S, ActivationKind::kTanh>(w, rows, col_begin, col_end, e);
+  else if (w.activation.kind == ActivationKind::kRelu) StepPanels<S, ActivationKind::kRelu>(w, rows, col_begin, col_end, e);
+  else StepPanels<S, ActivationKind::kAffine>(w, rows, col_begin, col_end, e);
   if (fused || (IsIdentity(w.activation) && !finite_clip)) return;
   for (std::size_t i = 0; i < rows.count; ++i) {
     ClipAndActivateRow(w.activation, w.clip, rows.out[i] + col_begin, col_end - col_begin);
