@@ -1,11 +1,14 @@
-// vanilla-rnn as a user calls it in a hot loop: one RNN, caller-owned output buffers.
-import { RNN } from 'vanilla-rnn';
+// vanilla-rnn as a user calls it in a hot loop: one RNN, caller-owned output buffers. `library` is
+// this checkout's package unless another build is being compared (see against-build.ts).
+import * as vanilla from 'vanilla-rnn';
 import type { Engine, EngineOutputs } from './engine';
 import { outputSize, stateSize, type Workload } from './workload';
 
-export function createVanillaEngine(workload: Workload): Engine {
+export type VanillaLibrary = Pick<typeof vanilla, 'RNN'>;
+
+export function createVanillaEngine(workload: Workload, library: VanillaLibrary = vanilla): Engine {
   const { config } = workload;
-  const rnn = new RNN({
+  const rnn = new library.RNN({
     inputSize: config.inputSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers,
     bidirectional: config.bidirectional,
   });

@@ -1,6 +1,8 @@
 // The bench in its --quick form, as CI runs it: it completes, measures every config with every
 // engine, and the engines agree. No timing thresholds: CI machines vary too much.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runAgainstBuild } from '../bench/against-build';
 import { BENCH_CONFIGS, runBench, type BenchReport } from '../bench/index';
 import { compareOutputs } from '../bench/agreement';
 import { selectConfigs } from '../bench/configs';
@@ -158,5 +160,24 @@ describe('bench helpers', () => {
   it('selects configs by name and refuses unknown ones', () => {
     expect(selectConfigs(['tiny_call']).map((config) => config.name)).toEqual(['tiny_call']);
     expect(() => selectConfigs(['nope'])).toThrow(/unknown config\(s\) nope/);
+  });
+});
+
+describe('bench --against', () => {
+  const root = path.resolve(__dirname, '..');
+
+  it('sets this checkout against another build, config by config, and checks that they agree', async () => {
+    const lines: string[] = [];
+    // This checkout's own dist/ stands in for an earlier commit's build.
+    await runAgainstBuild({ checkout: root, threads: 2, quick: true, only: ['tiny_call', 'long_b1_h64'], print: (line) => lines.push(line) });
+    expect(lines[0]).toBe(`This checkout against the build in ${root}, 2 threads, median per forward call, --quick:`);
+    const rows = lines.filter((line) => line.startsWith('| tiny_call') || line.startsWith('| long_b1_h64'));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatch(/^\| \w+ \([\d, ]+\) \| [\d.]+ [µm]s \| [\d.]+ [µm]s \| [\d.]+× \| yes \|$/);
+  }, 120_000);
+
+  it('names the checkout and the build command when it has no built library', async () => {
+    await expect(runAgainstBuild({ checkout: '/nonexistent-checkout', threads: 1, quick: true, only: ['tiny_call'], print: () => {} }))
+      .rejects.toThrow(/--against: cannot load \/nonexistent-checkout\/dist\/index\.js \(build that checkout with npm run build\)/);
   });
 });
