@@ -1,6 +1,6 @@
 // Activation names of PyTorch (nonlinearity), ONNX (activations with alpha/beta) and Keras,
 // mapped onto the kernel's activations with each framework's default parameters.
-import type { ActivationName, KernelActivation } from './native/binding';
+import type { ActivationName, KernelActivation } from './native/kernel-activation';
 import { describe, formatValue } from './tensor';
 
 /** An activation with its parameters; `alpha` and `beta` default as in the ONNX operator. */

@@ -1,6 +1,7 @@
 // Keras' SimpleRNN layer (names, weight order and semantics of keras.layers.SimpleRNN) on the native kernel.
 import { kerasActivation } from '../activations';
-import type { KernelActivation, SequenceCall } from '../native/binding';
+import type { SequenceCall } from '../native/binding';
+import type { KernelActivation } from '../native/kernel-activation';
 import { RnnKernel } from '../native/rnn-kernel';
 import { checkOptionsObject, optionalBoolean, positiveInteger } from '../options';
 import { randomSeed } from '../random';

@@ -4,6 +4,7 @@
 // Node-API, more than a whole small call), in the order of SequenceCall, mapped in rnn-kernel.ts alone.
 // Arguments arrive checked by lib/; the binding re-checks only what memory safety needs (buffer types
 // and sizes, lengths within the steps, outputs apart from inputs).
+import type { KernelActivation } from './kernel-activation';
 import { loadAddon } from './load';
 import type { OpsAddon } from './ops-binding';
 
@@ -11,16 +12,6 @@ import type { OpsAddon } from './ops-binding';
 export type KernelPath = 'avx512' | 'avx2' | 'neon' | 'portable';
 export type Direction = 'forward' | 'reverse' | 'bidirectional';
 
-/** The kernel's activations: the ONNX RNN set, plus Keras' selu. */
-export type ActivationName = 'Tanh' | 'Relu' | 'Sigmoid' | 'Affine' | 'LeakyRelu' | 'ThresholdedRelu' | 'ScaledTanh'
-  | 'HardSigmoid' | 'Elu' | 'Softsign' | 'Softplus' | 'Selu';
-
-/** An activation with its parameters resolved (those it does not use are 0). */
-export interface KernelActivation {
-  name: ActivationName;
-  alpha: number;
-  beta: number;
-}
 
 export interface RnnSpec {
   inputSize: number;

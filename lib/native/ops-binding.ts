@@ -3,7 +3,7 @@
 // strings that the binding maps once (native/binding/enum_names.cc). Sizes and strides count
 // elements; outputs are contiguous, row-major. The binding checks each buffer's type and length
 // against the sizes given, strides against their operand, and outputs against overlap.
-import type { ActivationName } from './binding';
+import type { ActivationName } from './kernel-activation';
 
 /** The RNN kernel's activations and the other elementwise functions. */
 export type UnaryOp = ActivationName | 'Exp' | 'Log' | 'Neg' | 'Abs' | 'Sqrt' | 'Reciprocal' | 'Erf' | 'Gelu'

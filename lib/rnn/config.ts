@@ -1,6 +1,7 @@
 // nn.RNN's constructor options (with the ONNX and Gluon extras) resolved into one checked config.
 import { onnxActivation, type ActivationSpec } from '../activations';
-import type { Direction, KernelActivation } from '../native/binding';
+import type { Direction } from '../native/binding';
+import type { KernelActivation } from '../native/kernel-activation';
 import { checkOptionsObject, oneOf, optionalBoolean, positiveInteger } from '../options';
 import { describe } from '../tensor';
 

@@ -2,7 +2,7 @@
 // sequence (what Keras' stateful=True or a loop over RNNCell is used for).
 import { ShapeError, UnsupportedError } from '../errors';
 import { checkOptionsObject, positiveInteger } from '../options';
-import type { RNN } from './rnn';
+import type { RNNConfig } from './config';
 import { formatShape, toTensor, toTensorOfShape, type Tensor, type TensorLike } from '../tensor';
 
 export interface StreamOptions {
@@ -12,13 +12,19 @@ export interface StreamOptions {
   h0?: TensorLike | Float32Array | null;
 }
 
+/** What a stream needs of its RNN (RNN is one): no more, so this file does not depend on the class. */
+interface StreamedRnn {
+  readonly config: Readonly<RNNConfig>;
+  forward(x: Tensor, options: { h0: Tensor; out: { hn: Float32Array } }): { output: Tensor };
+}
+
 export class RNNStream {
   private readonly stateShape: number[];
   private current: Float32Array;
   private next: Float32Array;
 
   /** @internal use rnn.createStream(). */
-  constructor(private readonly rnn: RNN, options: StreamOptions) {
+  constructor(private readonly rnn: StreamedRnn, options: StreamOptions) {
     const o = checkOptionsObject(options, ['batchSize', 'h0'], 'createStream options');
     if (rnn.config.direction !== 'forward') {
       throw new UnsupportedError(`createStream: a ${rnn.config.direction} RNN cannot stream: its backward pass needs the whole sequence`, { base: 'Error' });

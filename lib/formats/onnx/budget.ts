@@ -3,7 +3,6 @@
 // charges what it is about to allocate, before allocating it, against one budget for the whole load
 // (the folded nodes) or one budget per call (the nodes the call runs).
 import { MAX_ELEMENTS } from '../checked';
-import type { Outputs } from './op';
 import type { Value } from './value';
 
 /** Folding may create this many elements at least... */
@@ -77,7 +76,7 @@ export class ElementBudget {
    * have been charged since `mark`, so an operator that forgets to charge fails its first test
    * instead of a user's machine; and no output may have more than MAX_RANK axes.
    */
-  settle(mark: number, inputs: ReadonlyArray<Value | undefined>, outputs: Outputs, label: string): void {
+  settle(mark: number, inputs: ReadonlyArray<Value | undefined>, outputs: ReadonlyArray<Value | undefined>, label: string): void {
     const seen = new Set<ArrayBufferLike>(inputs.flatMap((v) => (v ? [v.data.buffer] : [])));
     let created = 0;
     for (const output of outputs) {

@@ -2,7 +2,7 @@
 // Dense kernels' fused activations where they have one, else a tensor op after a linear layer.
 import { MalformedFileError, UnsupportedError } from '../../errors';
 import { kerasActivation } from '../../activations';
-import type { KernelActivation } from '../../native/binding';
+import type { KernelActivation } from '../../native/kernel-activation';
 import { describe, type Tensor } from '../../tensor';
 import type { Dialect } from './description';
 import type { LayerContext } from './fields';
