@@ -17,6 +17,9 @@ constexpr double kMaxSmallCallWork = 2.0e5;
 constexpr std::size_t kMinStepWorkForSplit = 1 << 18;
 // A unit of a row split: at least one full register block of rows.
 constexpr std::size_t kMinSequencesPerShare = 8;
+// A unit projecting its own rows does so this many rows at a time (the blocked kernel's group):
+// enough to run the projection at its peak, few enough to be in L2 when the recurrence reads them.
+constexpr std::size_t kRowsPerUnitProjection = 64;
 
 std::size_t CeilDiv(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
 
@@ -133,6 +136,10 @@ void ForwardPass::Prepare(int threads) {
   ws_.projection_schedule.Plan(shapes, spec_.num_layers, nd_);
   split_ = ChooseSplit(threads);
   interleave_ = nd_ == 2 && threads == 1;
+  // On a SIMD path a unit's projected rows come out the same bits whoever projects them and in
+  // whatever groups (see ProjectSequenceSteps), so a unit projects its own a few steps ahead of its
+  // recurrence: they are read from L2 instead of being written out whole and read back from memory.
+  units_project_ = split_ == Split::kRows && projection_kernel_ != nullptr;
   if (split_ == Split::kColumns) {
     PlanColumnTeams(threads);
     all_threads_ = std::make_unique<SpinBarrier>(threads);
@@ -169,14 +176,14 @@ void ForwardPass::RunOnThread(int thread) {
 // The calling thread starts with unit 0; then every thread claims units until none is left, and
 // projects what nobody has claimed yet for the units still running.
 void ForwardPass::RunUnits(int layer, int thread) {
-  if (split_ == Split::kRows) ProjectAhead(layer);
+  if (split_ == Split::kRows && !units_project_) ProjectAhead(layer);
   if (thread == 0) RunUnit(layer, 0, thread);
   for (;;) {
     const std::size_t unit = next_unit_[layer].fetch_add(1, std::memory_order_relaxed);
     if (unit >= units_per_layer_) break;
     RunUnit(layer, unit, thread);
   }
-  ProjectAhead(layer);
+  if (!units_project_) ProjectAhead(layer);
 }
 
 void ForwardPass::RunUnit(int layer, std::size_t unit, int thread) {
@@ -185,7 +192,9 @@ void ForwardPass::RunUnit(int layer, std::size_t unit, int thread) {
   DirectionJob job = JobFor(layer, dir);
   job.order = ws_.order.data() + first;
   job.sequence_count = std::min(sequences_per_unit_, layout_.batch - first);
-  RecurColumns(layer, dir, job, ws_.cursors[thread * 2 + dir], 0, hidden_, nullptr);
+  RecurrenceCursor& cursor = ws_.cursors[thread * 2 + dir];
+  if (units_project_) RecurProjectingOwnRows(layer, dir, job, cursor);
+  else RecurColumns(layer, dir, job, cursor, 0, hidden_, nullptr);
   units_done_[layer].fetch_add(1, std::memory_order_release);
 }
 
@@ -238,6 +247,19 @@ void ForwardPass::RecurColumns(int layer, int dir, const DirectionJob& job, Recu
     if (barrier) barrier->Wait();
   }
   if (begin < end) FinishRecurrence(job, cursor, begin, end);
+}
+
+// Every step of `job`'s sequences, projecting their rows a group of kRowsPerUnitProjection at a time.
+void ForwardPass::RecurProjectingOwnRows(int layer, int dir, const DirectionJob& job, RecurrenceCursor& cursor) {
+  const ProjectionArgs projection = ProjectionFor(layer, dir);
+  const std::size_t steps = layout_.steps;
+  const std::size_t chunk = std::max<std::size_t>(1, kRowsPerUnitProjection / job.sequence_count);
+  BeginRecurrence(job, cursor);
+  for (std::size_t s = 0; s < steps; ++s) {
+    if (s % chunk == 0) ProjectSequenceSteps(projection, job.order, job.sequence_count, s, std::min(chunk, steps - s));
+    AdvanceRecurrence(job, cursor, s, 0, hidden_);
+  }
+  FinishRecurrence(job, cursor, 0, hidden_);
 }
 
 // One thread, two directions: advancing them step by step gives the core two independent

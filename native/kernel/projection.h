@@ -35,4 +35,10 @@ void RunProjectionTask(const ProjectionArgs& args, std::size_t task);
 // writes; SIZE_MAX for a task with no rows. Depends on the layout, lengths and direction only.
 std::size_t ProjectionTaskFirstStep(const ProjectionArgs& args, std::size_t task);
 
+// Projects the rows that processing steps [first_step, first_step + steps) of `sequences` read
+// (none past a sequence's length), on a SIMD path only (args.kernel set): the same bits as the
+// tasks give them, so a recurrence unit can project its own rows just before it reads them.
+void ProjectSequenceSteps(const ProjectionArgs& args, const int32_t* sequences, std::size_t count,
+                          std::size_t first_step, std::size_t steps);
+
 }  // namespace vrnn
