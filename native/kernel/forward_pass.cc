@@ -124,7 +124,18 @@ std::size_t ForwardPass::SequencesPerGroup() const {
 
 void ForwardPass::Prepare(int threads) {
   const std::size_t rows = layout_.RowCount();
-  for (int dir = 0; dir < nd_; ++dir) Workspace::Reserve(ws_.projections[dir], rows * hidden_);
+  split_ = ChooseSplit(threads);
+  interleave_ = nd_ == 2 && threads == 1;
+  // On a SIMD path a unit's projected rows come out the same bits whoever projects them and in
+  // whatever groups (see ProjectSequenceSteps), so a unit projects its own a few steps ahead of its
+  // recurrence: they are read from L2 instead of being written out whole and read back from memory.
+  units_project_ = split_ == Split::kRows && projection_kernel_ != nullptr;
+  sequences_per_unit_ = split_ == Split::kRows ? SequencesPerGroup() : layout_.batch;
+  if (units_project_) {
+    Workspace::Reserve(ws_.unit_projections, static_cast<std::size_t>(threads) * UnitProjectionFloats());
+  } else {
+    for (int dir = 0; dir < nd_; ++dir) Workspace::Reserve(ws_.projections[dir], rows * hidden_);
+  }
   if (spec_.num_layers > 1) Workspace::Reserve(ws_.layer_outputs[0], rows * nd_ * hidden_);
   if (spec_.num_layers > 2) Workspace::Reserve(ws_.layer_outputs[1], rows * nd_ * hidden_);
   ws_.zeros.assign(hidden_, 0.0f);
@@ -134,17 +145,10 @@ void ForwardPass::Prepare(int threads) {
   for (RecurrenceCursor& cursor : ws_.cursors) ReserveCursor(cursor, layout_.batch);
   const ProjectionArgs shapes[2] = {ProjectionFor(0, 0), ProjectionFor(0, nd_ - 1)};
   ws_.projection_schedule.Plan(shapes, spec_.num_layers, nd_);
-  split_ = ChooseSplit(threads);
-  interleave_ = nd_ == 2 && threads == 1;
-  // On a SIMD path a unit's projected rows come out the same bits whoever projects them and in
-  // whatever groups (see ProjectSequenceSteps), so a unit projects its own a few steps ahead of its
-  // recurrence: they are read from L2 instead of being written out whole and read back from memory.
-  units_project_ = split_ == Split::kRows && projection_kernel_ != nullptr;
   if (split_ == Split::kColumns) {
     PlanColumnTeams(threads);
     all_threads_ = std::make_unique<SpinBarrier>(threads);
   }
-  sequences_per_unit_ = split_ == Split::kRows ? SequencesPerGroup() : layout_.batch;
   units_per_layer_ = nd_ * CeilDiv(layout_.batch, sequences_per_unit_);
   next_unit_ = std::make_unique<std::atomic<std::size_t>[]>(spec_.num_layers);
   units_done_ = std::make_unique<std::atomic<std::size_t>[]>(spec_.num_layers);
@@ -193,7 +197,7 @@ void ForwardPass::RunUnit(int layer, std::size_t unit, int thread) {
   job.order = ws_.order.data() + first;
   job.sequence_count = std::min(sequences_per_unit_, layout_.batch - first);
   RecurrenceCursor& cursor = ws_.cursors[thread * 2 + dir];
-  if (units_project_) RecurProjectingOwnRows(layer, dir, job, cursor);
+  if (units_project_) RecurProjectingOwnRows(layer, dir, job, cursor, thread);
   else RecurColumns(layer, dir, job, cursor, 0, hidden_, nullptr);
   units_done_[layer].fetch_add(1, std::memory_order_release);
 }
@@ -250,16 +254,34 @@ void ForwardPass::RecurColumns(int layer, int dir, const DirectionJob& job, Recu
 }
 
 // Every step of `job`'s sequences, projecting their rows a group of kRowsPerUnitProjection at a time.
-void ForwardPass::RecurProjectingOwnRows(int layer, int dir, const DirectionJob& job, RecurrenceCursor& cursor) {
+// The rows go to the thread's scratch (UnitProjectionFloats), in L1 or L2 from the moment they are
+// written until the steps read them: nothing the size of the whole projection is written out.
+void ForwardPass::RecurProjectingOwnRows(int layer, int dir, const DirectionJob& unit_job, RecurrenceCursor& cursor,
+                                         int thread) {
   const ProjectionArgs projection = ProjectionFor(layer, dir);
   const std::size_t steps = layout_.steps;
-  const std::size_t chunk = std::max<std::size_t>(1, kRowsPerUnitProjection / job.sequence_count);
+  DirectionJob job = unit_job;
+  float* scratch = ws_.unit_projections.data() + static_cast<std::size_t>(thread) * UnitProjectionFloats();
+  job.projection = scratch;
+  job.projection_steps = StepsPerUnitProjection(job.sequence_count);
   BeginRecurrence(job, cursor);
   for (std::size_t s = 0; s < steps; ++s) {
-    if (s % chunk == 0) ProjectSequenceSteps(projection, job.order, job.sequence_count, s, std::min(chunk, steps - s));
+    if (s % job.projection_steps == 0) {
+      ProjectSequenceSteps(projection, job.order, job.sequence_count, s, std::min(job.projection_steps, steps - s), scratch);
+    }
     AdvanceRecurrence(job, cursor, s, 0, hidden_);
   }
   FinishRecurrence(job, cursor, 0, hidden_);
+}
+
+std::size_t ForwardPass::StepsPerUnitProjection(std::size_t sequences) const {
+  return std::max<std::size_t>(1, kRowsPerUnitProjection / sequences);
+}
+
+// A unit's scratch: StepsPerUnitProjection(n) steps of its n sequences, at most
+// max(kRowsPerUnitProjection, n) rows for any n (a last unit may have fewer sequences).
+std::size_t ForwardPass::UnitProjectionFloats() const {
+  return std::max(kRowsPerUnitProjection, sequences_per_unit_) * hidden_;
 }
 
 // One thread, two directions: advancing them step by step gives the core two independent
@@ -297,6 +319,7 @@ DirectionJob ForwardPass::JobFor(int layer, int dir) const {
       reverse && spec_.outputs_in_processing_order,
       layout_,
       ws_.projections[dir].data(),
+      0,
       batch_.lengths,
       batch_.mask,
       ws_.order.data(),

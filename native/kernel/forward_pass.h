@@ -57,7 +57,9 @@ class ForwardPass {
   void ProjectAhead(int layer);
   void RecurColumns(int layer, int dir, const DirectionJob& job, RecurrenceCursor& cursor, std::size_t begin,
                     std::size_t end, SpinBarrier* barrier);
-  void RecurProjectingOwnRows(int layer, int dir, const DirectionJob& job, RecurrenceCursor& cursor);
+  void RecurProjectingOwnRows(int layer, int dir, const DirectionJob& unit_job, RecurrenceCursor& cursor, int thread);
+  std::size_t StepsPerUnitProjection(std::size_t sequences) const;
+  std::size_t UnitProjectionFloats() const;
   void RecurInterleaved(int layer, int thread);
   ProjectionArgs ProjectionFor(int layer, int dir) const;
   DirectionJob JobFor(int layer, int dir) const;

@@ -47,9 +47,11 @@ class BlockedRows {
     for (const float*& z : zeros_) z = a.zeros;
   }
 
-  void Add(std::size_t row) {
+  // Row `row` of the layout, projected into its row of args.projection or into `out`.
+  void Add(std::size_t row) { Add(row, a_.projection + row * a_.hidden); }
+  void Add(std::size_t row, float* out) {
     x_[count_] = a_.input + row * a_.input_width;
-    out_[count_] = a_.projection + row * a_.hidden;
+    out_[count_] = out;
     if (++count_ == kGroup) Flush();
   }
 
@@ -187,14 +189,15 @@ std::size_t ProjectionTaskFirstStep(const ProjectionArgs& a, std::size_t task) {
 }
 
 void ProjectSequenceSteps(const ProjectionArgs& a, const int32_t* sequences, std::size_t count, std::size_t first_step,
-                          std::size_t steps) {
+                          std::size_t steps, float* out) {
   BlockedRows rows(a);
-  for (std::size_t s = first_step; s < first_step + steps; ++s) {
+  for (std::size_t s = 0; s < steps; ++s) {
+    const std::size_t step = first_step + s;
     for (std::size_t i = 0; i < count; ++i) {
       const std::size_t b = static_cast<std::size_t>(sequences[i]);
       const std::size_t length = SequenceLength(a, b);
-      if (s >= length) continue;
-      rows.Add(a.layout.Row(a.reverse ? length - 1 - s : s, b));
+      if (step >= length) continue;
+      rows.Add(a.layout.Row(a.reverse ? length - 1 - step : step, b), out + (s * count + i) * a.hidden);
     }
   }
   rows.Flush();

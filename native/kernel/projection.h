@@ -36,9 +36,11 @@ void RunProjectionTask(const ProjectionArgs& args, std::size_t task);
 std::size_t ProjectionTaskFirstStep(const ProjectionArgs& args, std::size_t task);
 
 // Projects the rows that processing steps [first_step, first_step + steps) of `sequences` read
-// (none past a sequence's length), on a SIMD path only (args.kernel set): the same bits as the
-// tasks give them, so a recurrence unit can project its own rows just before it reads them.
+// (none past a sequence's length) into `out`: step first_step + s of sequences[i] at row
+// s * count + i, not in args.projection. On a SIMD path only (args.kernel set): the same bits as
+// the tasks give these rows, so a recurrence unit can project its own rows into a few steps of
+// scratch just before it reads them.
 void ProjectSequenceSteps(const ProjectionArgs& args, const int32_t* sequences, std::size_t count,
-                          std::size_t first_step, std::size_t steps);
+                          std::size_t first_step, std::size_t steps, float* out);
 
 }  // namespace vrnn
