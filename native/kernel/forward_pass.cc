@@ -266,8 +266,13 @@ void ForwardPass::RecurProjectingOwnRows(int layer, int dir, const DirectionJob&
   job.projection_steps = StepsPerUnitProjection(job.sequence_count);
   BeginRecurrence(job, cursor);
   for (std::size_t s = 0; s < steps; ++s) {
-    if (s % job.projection_steps == 0) {
-      ProjectSequenceSteps(projection, job.order, job.sequence_count, s, std::min(job.projection_steps, steps - s), scratch);
+    const std::size_t chunk = job.projection_steps;
+    if (s % chunk == 0) {
+      ProjectSequenceSteps(projection, job.order, job.sequence_count, s, std::min(chunk, steps - s), scratch);
+      // The next chunk's input rows arrive from memory while these steps recur.
+      if (s + chunk < steps) {
+        PrefetchSequenceSteps(projection, job.order, job.sequence_count, s + chunk, std::min(chunk, steps - s - chunk));
+      }
     }
     AdvanceRecurrence(job, cursor, s, 0, hidden_);
   }

@@ -188,19 +188,41 @@ std::size_t ProjectionTaskFirstStep(const ProjectionArgs& a, std::size_t task) {
   return reverse ? layout.steps - (first_t + rows.count) : first_t;
 }
 
-void ProjectSequenceSteps(const ProjectionArgs& a, const int32_t* sequences, std::size_t count, std::size_t first_step,
-                          std::size_t steps, float* out) {
-  BlockedRows rows(a);
+namespace {
+
+// Calls fn(row, s, i) for the layout row that processing step first_step + s of sequences[i]
+// reads, for every step in [first_step, first_step + steps) within the sequence's length.
+template <typename Fn>
+void ForEachSequenceStepRow(const ProjectionArgs& a, const int32_t* sequences, std::size_t count,
+                            std::size_t first_step, std::size_t steps, Fn fn) {
   for (std::size_t s = 0; s < steps; ++s) {
     const std::size_t step = first_step + s;
     for (std::size_t i = 0; i < count; ++i) {
       const std::size_t b = static_cast<std::size_t>(sequences[i]);
       const std::size_t length = SequenceLength(a, b);
-      if (step >= length) continue;
-      rows.Add(a.layout.Row(a.reverse ? length - 1 - step : step, b), out + (s * count + i) * a.hidden);
+      if (step < length) fn(a.layout.Row(a.reverse ? length - 1 - step : step, b), s, i);
     }
   }
+}
+
+}  // namespace
+
+void ProjectSequenceSteps(const ProjectionArgs& a, const int32_t* sequences, std::size_t count, std::size_t first_step,
+                          std::size_t steps, float* out) {
+  BlockedRows rows(a);
+  ForEachSequenceStepRow(a, sequences, count, first_step, steps, [&](std::size_t row, std::size_t s, std::size_t i) {
+    rows.Add(row, out + (s * count + i) * a.hidden);
+  });
   rows.Flush();
+}
+
+void PrefetchSequenceSteps(const ProjectionArgs& a, const int32_t* sequences, std::size_t count, std::size_t first_step,
+                           std::size_t steps) {
+  constexpr std::size_t kLineFloats = 64 / sizeof(float);
+  ForEachSequenceStepRow(a, sequences, count, first_step, steps, [&](std::size_t row, std::size_t, std::size_t) {
+    const float* x = a.input + row * a.input_width;
+    for (std::size_t k = 0; k < a.input_width; k += kLineFloats) __builtin_prefetch(x + k, 0, 2);
+  });
 }
 
 }  // namespace vrnn

@@ -42,5 +42,9 @@ std::size_t ProjectionTaskFirstStep(const ProjectionArgs& args, std::size_t task
 // scratch just before it reads them.
 void ProjectSequenceSteps(const ProjectionArgs& args, const int32_t* sequences, std::size_t count,
                           std::size_t first_step, std::size_t steps, float* out);
+// Asks for the input rows ProjectSequenceSteps would read (into L2), so they arrive while the
+// recurrence runs the steps before them instead of stalling the projection on memory.
+void PrefetchSequenceSteps(const ProjectionArgs& args, const int32_t* sequences, std::size_t count,
+                           std::size_t first_step, std::size_t steps);
 
 }  // namespace vrnn
