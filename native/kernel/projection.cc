@@ -221,7 +221,13 @@ void PrefetchSequenceSteps(const ProjectionArgs& a, const int32_t* sequences, st
   constexpr std::size_t kLineFloats = 64 / sizeof(float);
   ForEachSequenceStepRow(a, sequences, count, first_step, steps, [&](std::size_t row, std::size_t, std::size_t) {
     const float* x = a.input + row * a.input_width;
-    for (std::size_t k = 0; k < a.input_width; k += kLineFloats) __builtin_prefetch(x + k, 0, 2);
+    for (std::size_t k = 0; k < a.input_width; k += kLineFloats) {
+#if defined(__GNUC__) || defined(__clang__)
+      __builtin_prefetch(x + k, 0, 2);
+      // A loop of loads and prefetches alone counts as one without effect: GCC 12 deleted it whole.
+      asm volatile("" : : "r"(x + k));
+#endif
+    }
   });
 }
 
