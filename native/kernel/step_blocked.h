@@ -39,7 +39,7 @@ template <typename S>
 struct BlockArgs {
   const PackedStepWeights* weights;
   const StepRows* rows;
-  const float* panel;  // element (k, j) at panel[k * kPanelWidth + j]
+  const float* panel;  // element (k, j) at panel[k * PanelStride(depth) + j]
   std::size_t col_end;
   const Epilogue<S>* epilogue;
 };
@@ -71,17 +71,18 @@ void Block(const BlockArgs<S>& a, std::size_t r0, std::size_t j0) {
   for (int r = 0; r < R; ++r) h[r] = a.rows->h_prev[r0 + r];
   const float* w_row = a.panel + j0;
   const std::size_t depth = a.weights->depth;
+  const std::size_t stride = PanelStride(depth);
   // In runs of a cache line of k, asking for each row's line kStateLead ahead at the start of each.
   for (std::size_t k0 = 0; k0 < depth; k0 += kLineFloats) {
 #pragma GCC unroll 16
     for (int r = 0; r < R; ++r) __builtin_prefetch(h[r] + k0 + kStateLead, 0, 3);
     const std::size_t k_end = std::min(depth, k0 + kLineFloats);
-    for (std::size_t k = k0; k < k_end; ++k, w_row += kPanelWidth) {
+    for (std::size_t k = k0; k < k_end; ++k, w_row += stride) {
       Vec w[C];
 #pragma GCC unroll 16
       for (int c = 0; c < C; ++c) w[c] = S::Load(w_row + W * c);
 #pragma GCC unroll 16
-      for (int c = 0; c < C; ++c) __builtin_prefetch(w_row + kPrefetchRows * kPanelWidth + W * c, 0, 3);
+      for (int c = 0; c < C; ++c) __builtin_prefetch(w_row + kPrefetchRows * stride + W * c, 0, 3);
 #pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const Vec hb = S::Broadcast(h[r] + k);
