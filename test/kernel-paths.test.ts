@@ -50,6 +50,11 @@ function bitwiseCases(): Array<{ name: string; config: ConstructorParameters<typ
   }
   cases.push({ name: 'sequences split', config: { inputSize: 24, hiddenSize: 96, seed: 1 }, steps: 30, batch: 48,
     lengths: Array.from({ length: 48 }, (_, b) => 1 + ((b * 7) % 30)) });
+  // Sequences split with each share projecting its own rows: both directions (a reverse one reads
+  // each sequence from its end), lengths, batch-first rows, and a second layer reading the first.
+  cases.push({ name: 'sequences split, both directions, two layers',
+    config: { inputSize: 40, hiddenSize: 72, numLayers: 2, bidirectional: true, batchFirst: true, seed: 4 }, steps: 21, batch: 40,
+    lengths: Array.from({ length: 40 }, (_, b) => 1 + ((b * 11) % 21)) });
   cases.push({ name: 'columns split', config: { inputSize: 32, hiddenSize: 320, numLayers: 2, seed: 2 }, steps: 12, batch: 4 });
   cases.push({ name: 'projection ahead', config: { inputSize: 64, hiddenSize: 64, bidirectional: true, seed: 3 }, steps: 600, batch: 1 });
   return cases;

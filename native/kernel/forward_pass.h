@@ -2,7 +2,8 @@
 // the call may use. All allocation happens before the threads start.
 //
 // Per layer: the recurrence threads start at once, each step awaiting the projection rows it reads
-// (see ProjectionSchedule); threads with no part in the recurrence project ahead of it. The
+// (see ProjectionSchedule); threads with no part in the recurrence project ahead of it. In a split
+// of the sequences on a SIMD path each unit projects its own rows a few steps ahead instead. The
 // recurrence is cut into units, each direction's sequences in groups when there are enough of
 // them (sequences are independent) or else each direction whole, and threads claim units as they
 // come free: the calling thread takes the first, so a helper that never starts (its core busy
@@ -56,6 +57,9 @@ class ForwardPass {
   void ProjectAhead(int layer);
   void RecurColumns(int layer, int dir, const DirectionJob& job, RecurrenceCursor& cursor, std::size_t begin,
                     std::size_t end, SpinBarrier* barrier);
+  void RecurProjectingOwnRows(int layer, int dir, const DirectionJob& unit_job, RecurrenceCursor& cursor, int thread);
+  std::size_t StepsPerUnitProjection(std::size_t sequences) const;
+  std::size_t UnitProjectionFloats() const;
   void RecurInterleaved(int layer, int thread);
   ProjectionArgs ProjectionFor(int layer, int dir) const;
   DirectionJob JobFor(int layer, int dir) const;
@@ -73,6 +77,7 @@ class ForwardPass {
   StepKernel projection_kernel_;  // nullptr: sgemm
   Split split_ = Split::kNone;
   bool interleave_ = false;  // one thread advances both directions step by step
+  bool units_project_ = false;  // each unit projects its own rows (a row split on a SIMD path)
   // Units: per layer, unit u is direction u % nd, group u / nd of the sorted sequences.
   std::size_t sequences_per_unit_ = 0;
   std::size_t units_per_layer_ = 0;

@@ -35,29 +35,52 @@ void ProjectRowsPlain(const ProjectionArgs& a, std::size_t first_row, std::size_
   }
 }
 
-// C = bias rows, then C += A W_ih^T: folding b_ih into the GEMM's beta keeps PyTorch's grouping
-// (x W_ih^T + b_ih) + (h W_hh^T + b_hh). Rows first_row, first_row + row_step, ... of the layout.
-// The blocked kernel over rows of the input, in groups whose row pointers fit on the stack: each
-// output's sum over k runs in the same order whatever the group, so the cut changes no bit.
-void ProjectRowsBlocked(const ProjectionArgs& a, std::size_t first_row, std::size_t row_count, std::size_t row_step) {
-  constexpr std::size_t kGroup = 64;
-  const PackedStepWeights weights{a.w_ih_t, a.b_ih, a.input_width, {ActivationKind::kAffine, 1.0f, 0.0f},
-                                  std::numeric_limits<float>::infinity()};
-  const float* x[kGroup];
-  const float* zeros[kGroup];
-  float* out[kGroup];
-  for (std::size_t done = 0; done < row_count; done += kGroup) {
-    const std::size_t count = std::min(kGroup, row_count - done);
-    for (std::size_t r = 0; r < count; ++r) {
-      const std::size_t row = first_row + (done + r) * row_step;
-      x[r] = a.input + row * a.input_width;
-      zeros[r] = a.zeros;
-      out[r] = a.projection + row * a.hidden;
-    }
-    a.kernel(weights, {x, zeros, out, count}, 0, a.hidden);
+// Rows of the layout through the blocked kernel, gathered in groups whose row pointers fit on
+// the stack. Each output's sum over k runs in the same order whatever the group, so which rows are
+// grouped together (a task's, a recurrence unit's) changes no bit.
+class BlockedRows {
+ public:
+  explicit BlockedRows(const ProjectionArgs& a)
+      : a_(a),
+        weights_{a.w_ih_t, a.b_ih, a.input_width, {ActivationKind::kAffine, 1.0f, 0.0f},
+                 std::numeric_limits<float>::infinity()} {
+    for (const float*& z : zeros_) z = a.zeros;
   }
+
+  // Row `row` of the layout, projected into its row of args.projection or into `out`.
+  void Add(std::size_t row) { Add(row, a_.projection + row * a_.hidden); }
+  void Add(std::size_t row, float* out) {
+    x_[count_] = a_.input + row * a_.input_width;
+    out_[count_] = out;
+    if (++count_ == kGroup) Flush();
+  }
+
+  // b_ih comes in as the kernel's bias over a row of zeros: (x W_ih^T) + b_ih, PyTorch's grouping.
+  void Flush() {
+    if (count_ > 0) a_.kernel(weights_, {x_, zeros_, out_, count_}, 0, a_.hidden);
+    count_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t kGroup = 64;
+
+  const ProjectionArgs& a_;
+  const PackedStepWeights weights_;
+  const float* x_[kGroup];
+  const float* zeros_[kGroup];
+  float* out_[kGroup];
+  std::size_t count_ = 0;
+};
+
+// Rows first_row, first_row + row_step, ... of the layout.
+void ProjectRowsBlocked(const ProjectionArgs& a, std::size_t first_row, std::size_t row_count, std::size_t row_step) {
+  BlockedRows rows(a);
+  for (std::size_t r = 0; r < row_count; ++r) rows.Add(first_row + r * row_step);
+  rows.Flush();
 }
 
+// On the portable path: C = bias rows, then C += A W_ih^T through sgemm; folding b_ih into the
+// GEMM's beta keeps PyTorch's grouping (x W_ih^T + b_ih) + (h W_hh^T + b_hh).
 void ProjectRows(const ProjectionArgs& a, std::size_t first_row, std::size_t row_count, std::size_t row_step) {
   const std::size_t h = a.hidden;
   if (a.kernel != nullptr) return ProjectRowsBlocked(a, first_row, row_count, row_step);
@@ -163,6 +186,49 @@ std::size_t ProjectionTaskFirstStep(const ProjectionArgs& a, std::size_t task) {
   const std::size_t first_t = rows.first % layout.steps;
   if (first_t + rows.count > layout.steps) return 0;
   return reverse ? layout.steps - (first_t + rows.count) : first_t;
+}
+
+namespace {
+
+// Calls fn(row, s, i) for the layout row that processing step first_step + s of sequences[i]
+// reads, for every step in [first_step, first_step + steps) within the sequence's length.
+template <typename Fn>
+void ForEachSequenceStepRow(const ProjectionArgs& a, const int32_t* sequences, std::size_t count,
+                            std::size_t first_step, std::size_t steps, Fn fn) {
+  for (std::size_t s = 0; s < steps; ++s) {
+    const std::size_t step = first_step + s;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::size_t b = static_cast<std::size_t>(sequences[i]);
+      const std::size_t length = SequenceLength(a, b);
+      if (step < length) fn(a.layout.Row(a.reverse ? length - 1 - step : step, b), s, i);
+    }
+  }
+}
+
+}  // namespace
+
+void ProjectSequenceSteps(const ProjectionArgs& a, const int32_t* sequences, std::size_t count, std::size_t first_step,
+                          std::size_t steps, float* out) {
+  BlockedRows rows(a);
+  ForEachSequenceStepRow(a, sequences, count, first_step, steps, [&](std::size_t row, std::size_t s, std::size_t i) {
+    rows.Add(row, out + (s * count + i) * a.hidden);
+  });
+  rows.Flush();
+}
+
+void PrefetchSequenceSteps(const ProjectionArgs& a, const int32_t* sequences, std::size_t count, std::size_t first_step,
+                           std::size_t steps) {
+  constexpr std::size_t kLineFloats = 64 / sizeof(float);
+  ForEachSequenceStepRow(a, sequences, count, first_step, steps, [&](std::size_t row, std::size_t, std::size_t) {
+    const float* x = a.input + row * a.input_width;
+    for (std::size_t k = 0; k < a.input_width; k += kLineFloats) {
+#if defined(__GNUC__) || defined(__clang__)
+      __builtin_prefetch(x + k, 0, 2);
+      // A loop of loads and prefetches alone counts as one without effect: GCC 12 deleted it whole.
+      asm volatile("" : : "r"(x + k));
+#endif
+    }
+  });
 }
 
 }  // namespace vrnn

@@ -35,4 +35,16 @@ void RunProjectionTask(const ProjectionArgs& args, std::size_t task);
 // writes; SIZE_MAX for a task with no rows. Depends on the layout, lengths and direction only.
 std::size_t ProjectionTaskFirstStep(const ProjectionArgs& args, std::size_t task);
 
+// Projects the rows that processing steps [first_step, first_step + steps) of `sequences` read
+// (none past a sequence's length) into `out`: step first_step + s of sequences[i] at row
+// s * count + i, not in args.projection. On a SIMD path only (args.kernel set): the same bits as
+// the tasks give these rows, so a recurrence unit can project its own rows into a few steps of
+// scratch just before it reads them.
+void ProjectSequenceSteps(const ProjectionArgs& args, const int32_t* sequences, std::size_t count,
+                          std::size_t first_step, std::size_t steps, float* out);
+// Asks for the input rows ProjectSequenceSteps would read (into L2), so they arrive while the
+// recurrence runs the steps before them instead of stalling the projection on memory.
+void PrefetchSequenceSteps(const ProjectionArgs& args, const int32_t* sequences, std::size_t count,
+                           std::size_t first_step, std::size_t steps);
+
 }  // namespace vrnn

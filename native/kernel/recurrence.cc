@@ -61,7 +61,9 @@ void AdvanceRecurrence(const DirectionJob& job, RecurrenceCursor& c, std::size_t
       continue;
     }
     c.h_rows[rows] = c.states[b];
-    c.p_rows[rows] = job.projection + job.layout.Row(t, b) * HiddenOf(job);
+    const std::size_t p_row = job.projection_steps == 0 ? job.layout.Row(t, b)
+                                                         : (s % job.projection_steps) * job.sequence_count + i;
+    c.p_rows[rows] = job.projection + p_row * HiddenOf(job);
     c.out_rows[rows] = out;
     ++rows;
     c.states[b] = out;

@@ -21,6 +21,9 @@ struct DirectionJob {
   bool outputs_in_processing_order;   // store step s at row s rather than at its time t (Keras go_backwards)
   RowLayout layout;
   const float* projection;            // [T*B, H] in `layout`: x W_ih^T + b_ih
+  // 0: as above. Else `projection` holds only this many steps of the job's sequences (processing
+  // step s of order[i] at row (s % projection_steps) * sequence_count + i), refilled as it goes.
+  std::size_t projection_steps;
   const int32_t* lengths;             // [B] or nullptr (all T)
   const uint8_t* mask;                // [B, T] or nullptr (no step skipped)
   const int32_t* order;               // the sequences this job advances, by decreasing length

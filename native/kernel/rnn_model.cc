@@ -13,7 +13,7 @@ void CopyOrZero(std::vector<float>& to, const float* from, std::size_t count, st
 
 // W [width, depth] transposed into the blocked kernels' panel layout (see PackedIndex), zero-padded.
 void PackPanels(const float* w, std::size_t width, std::size_t depth, std::vector<float>& to) {
-  to.assign(depth * PaddedColumns(width), 0.0f);
+  to.assign(PackedFloats(width, depth), 0.0f);
   if (w == nullptr) return;
   for (std::size_t j = 0; j < width; ++j) {
     for (std::size_t k = 0; k < depth; ++k) to[PackedIndex(depth, k, j)] = w[j * depth + k];

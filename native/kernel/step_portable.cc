@@ -12,7 +12,7 @@ void SumPanel(const float* panel_base, const float* h, std::size_t depth, float*
   for (std::size_t j = begin; j < end; ++j) out[j] = 0.0f;
   for (std::size_t k = 0; k < depth; ++k) {
     const float hk = h[k];
-    const float* w_row = panel_base + k * kPanelWidth;
+    const float* w_row = panel_base + k * PanelStride(depth);
     for (std::size_t j = begin; j < end; ++j) out[j] += hk * w_row[j];
   }
 }

@@ -13,6 +13,7 @@ namespace vrnn {
 
 struct Workspace {
   std::vector<float> projections[2];    // per direction: [T*B, H] input projections
+  std::vector<float> unit_projections;  // per thread: the next steps' projected rows of its unit (a row split)
   std::vector<float> layer_outputs[2];  // ping-pong outputs of hidden layers: [T*B, nd*H]
   std::vector<float> zeros;             // [H]: the state and output before the first step
   std::vector<int32_t> order;           // [B]: sequences by decreasing length

@@ -35,7 +35,7 @@ void ActivateThroughStep(vrnn::KernelPath path, vrnn::ActivationKind kind, const
   const std::size_t n = in.size();
   const std::size_t hidden = std::min<std::size_t>(n, 64);
   const std::size_t rows = (n + hidden - 1) / hidden;
-  std::vector<float> w(hidden * vrnn::PaddedColumns(hidden), 0.0f), b(vrnn::PaddedColumns(hidden), 0.0f);
+  std::vector<float> w(vrnn::PackedFloats(hidden, hidden), 0.0f), b(vrnn::PaddedColumns(hidden), 0.0f);
   std::vector<float> h(hidden, 0.0f), padded(in), result(rows * hidden);
   padded.resize(rows * hidden, 0.0f);
   std::vector<const float*> h_rows(rows, h.data()), p_rows(rows);

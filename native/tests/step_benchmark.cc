@@ -21,7 +21,7 @@ double ThreadNanoseconds() {
 
 double NanosecondsPerStep(vrnn::StepKernel kernel, std::size_t hidden, std::size_t rows) {
   const std::size_t columns = vrnn::PaddedColumns(hidden);
-  std::vector<float> w(hidden * columns, 0.01f), bias(columns, 0.0f), p(rows * hidden, 0.1f);
+  std::vector<float> w(vrnn::PackedFloats(hidden, hidden), 0.01f), bias(columns, 0.0f), p(rows * hidden, 0.1f);
   // Each step reads the state the previous one wrote, as the recurrence does.
   std::vector<float> states[2] = {std::vector<float>(rows * hidden, 0.5f), std::vector<float>(rows * hidden)};
   std::vector<const float*> h_rows[2], p_rows(rows);
