@@ -1,15 +1,19 @@
 // The tensor-op kernels' own tests, without Node: each kernel against a naive loop in double over
 // random sizes, broadcast strides and parameters (the fixtures' tolerance), plus exact checks for
 // what is exact. Built by CMake (`ops_tests`), run by `npm run test:asan` with LeakSanitizer.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
 
 #include "../kernel/ops/arg_reduce.h"
 #include "../kernel/ops/binary.h"
+#include "../kernel/ops/exp_below_zero.h"
 #include "../kernel/ops/gather.h"
 #include "../kernel/ops/gemm.h"
 #include "../kernel/ops/normalization.h"
@@ -338,6 +342,31 @@ void TestArgReduce() {
   }
 }
 
+// Units in the last place between two positive floats (their bit patterns are ordered as they are).
+std::int64_t UlpDistance(float a, float b) {
+  std::int32_t ia, ib;
+  std::memcpy(&ia, &a, sizeof ia);
+  std::memcpy(&ib, &b, sizeof ib);
+  return std::llabs(static_cast<std::int64_t>(ia) - ib);
+}
+
+void TestExpBelowZero() {
+  std::int64_t worst = 0;
+  bool special_ok = true;
+  for (float x = 0.0f; x > -90.0f; x = std::nextafter(x, -100.0f) - 1e-4f) {
+    const float want = std::exp(x);
+    const float got = vrnn::ExpBelowZero(x);
+    if (want >= std::numeric_limits<float>::min()) worst = std::max(worst, UlpDistance(got, want));
+    else special_ok = special_ok && got == 0.0f;
+  }
+  Check(worst <= 2, "ExpBelowZero within 2 ulp of std::exp where exp(x) is a normal float");
+  Check(special_ok, "ExpBelowZero is 0 where exp(x) is below float's normal range");
+  const float inf = std::numeric_limits<float>::infinity();
+  Check(vrnn::ExpBelowZero(-inf) == 0.0f && vrnn::ExpBelowZero(0.0f) == 1.0f, "ExpBelowZero(-inf) = 0, ExpBelowZero(0) = 1");
+  Check(std::isnan(vrnn::ExpBelowZero(std::nanf(""))), "ExpBelowZero keeps NaN");
+  std::printf("  ExpBelowZero: at most %lld ulp from std::exp\n", static_cast<long long>(worst));
+}
+
 void TestSoftmax() {
   for (int round = 0; round < 60; ++round) {
     const vrnn::AxisView v = RandomView();
@@ -487,6 +516,7 @@ int main() {
   TestBatchedMatMul();
   TestReduce();
   TestArgReduce();
+  TestExpBelowZero();
   TestSoftmax();
   TestNormalization();
   TestGather();
