@@ -4,9 +4,8 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type * as OnnxRuntime from 'onnxruntime-node';
 import type { Engine, EngineOutputs } from './engine';
-import { numDirections } from './configs';
 import { ONNX_INPUT, ONNX_OUTPUT, ONNX_STATE, onnxRnnModel } from './onnx-rnn-model';
-import { outputSize, stateSize, type Workload } from './workload';
+import type { Workload } from './workload';
 
 export type OnnxRuntimeModule = typeof OnnxRuntime;
 
@@ -31,19 +30,15 @@ export async function createOnnxruntimeEngine(ort: OnnxRuntimeModule, workload: 
     executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential',
     graphOptimizationLevel: 'all',
   });
-  const out: EngineOutputs = { output: new Float32Array(outputSize(config)), hn: new Float32Array(stateSize(config)) };
-  const nd = numDirections(config);
   const feeds = { [ONNX_INPUT]: new ort.Tensor('float32', workload.input, [config.steps, config.batch, config.inputSize]) };
-  // Preallocated fetches: ORT writes into our buffers, as vanilla-rnn does with `out`.
-  const fetches = {
-    [ONNX_OUTPUT]: new ort.Tensor('float32', out.output, [config.steps, config.batch, nd * config.hiddenSize]),
-    [ONNX_STATE]: new ort.Tensor('float32', out.hn, [config.numLayers * nd, config.batch, config.hiddenSize]),
-  };
+  // No preallocated fetches: each run allocates its outputs, as a user's call does (and vanilla-rnn's).
+  let last: EngineOutputs = { output: new Float32Array(0), hn: new Float32Array(0) };
   return {
     run: async () => {
-      await session.run(feeds, fetches);
+      const results = await session.run(feeds);
+      last = { output: results[ONNX_OUTPUT].data as Float32Array, hn: results[ONNX_STATE].data as Float32Array };
     },
-    outputs: () => out,
+    outputs: () => last,
     dispose: () => session.release(),
   };
 }

@@ -4,6 +4,7 @@ import { ShapeError } from '../errors';
 import { MAX_KERNEL_SIZE } from '../limits';
 import type { KernelOutputs } from '../native/binding';
 import { checkOptionsObject } from '../options';
+import { newResultArray } from '../result-pool';
 import { checkFloat32Array, describe, formatShape, formatValue, sizeOf } from '../tensor';
 import { isDetached, isShared, realLength, typedArrayKind, type TypedArray } from '../typed-arrays';
 
@@ -48,7 +49,7 @@ export function checkSignal(value: unknown): AbortSignal | undefined {
 
 /** A caller's output buffer of exactly `size` elements, or a new one when none is given. */
 export function outputBuffer(given: unknown, size: number, name: string): Float32Array {
-  if (given === undefined) return new Float32Array(size);
+  if (given === undefined) return newResultArray(size);
   const buffer = checkFloat32Array(given, name);
   const length = realLength(buffer);
   if (length !== size) throw new ShapeError(`${name}: expected a Float32Array of ${size} elements, got ${length}`);
