@@ -364,6 +364,8 @@ void TestExpBelowZero() {
   const float inf = std::numeric_limits<float>::infinity();
   Check(vrnn::ExpBelowZero(-inf) == 0.0f && vrnn::ExpBelowZero(0.0f) == 1.0f, "ExpBelowZero(-inf) = 0, ExpBelowZero(0) = 1");
   Check(std::isnan(vrnn::ExpBelowZero(std::nanf(""))), "ExpBelowZero keeps NaN");
+  // Past its domain (softmax never gives x > 0) it stays defined: finite, no overflowing conversion.
+  Check(std::isfinite(vrnn::ExpBelowZero(inf)) && std::isfinite(vrnn::ExpBelowZero(1e30f)), "ExpBelowZero is finite for x > 0");
   std::printf("  ExpBelowZero: at most %lld ulp from std::exp\n", static_cast<long long>(worst));
 }
 
